@@ -1,0 +1,64 @@
+package org.dckd.backbones;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+
+import org.dckd.nn.DjlRuntime;
+import org.dckd.nn.TorchModule;
+
+/**
+ * A single-image super-resolution network: NCHW RGB in, NCHW RGB {@link #scale()} times larger out.
+ *
+ * <p>Input and output are in {@code [0, inputRange()]}: the official RLFN weights expect [0, 255], IMDN and SwinIR
+ * [0, 1]. Callers convert (see {@code org.dckd.core.eval}); the network itself does no clamping. Parameter names follow
+ * the PyTorch state dict of the official implementation (see {@link TorchModule}), so official {@code .pth} files load
+ * strictly.
+ */
+public abstract class SrBackbone extends AbstractBlock {
+
+    static {
+        DjlRuntime.ensureOffline();
+    }
+
+    /**
+     * Creates a backbone.
+     *
+     * @param version the DJL block version
+     */
+    protected SrBackbone(byte version) {
+        super(version);
+    }
+
+    /** The upscaling factor. */
+    public abstract int scale();
+
+    /** The value range of input and output: 1 or 255. */
+    public abstract float inputRange();
+
+    /** The config this network was built from. */
+    public abstract BackboneConfig config();
+
+    /** The smallest input height/width the network accepts (e.g. 15 for RLFN's ESA pooling). */
+    public int minInputSize() {
+        return 1;
+    }
+
+    /** Initialises all parameters for 3-channel float32 input. */
+    public void initialize(NDManager manager) {
+        initialize(manager, DataType.FLOAT32, new Shape(1, 3, 64, 64));
+    }
+
+    /** The number of parameter elements (initialised network). */
+    public long parameterCount() {
+        return TorchModule.parameterCount(this);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape in = inputShapes[0];
+        int s = scale();
+        return new Shape[] {new Shape(in.get(0), 3, in.get(2) * s, in.get(3) * s)};
+    }
+}

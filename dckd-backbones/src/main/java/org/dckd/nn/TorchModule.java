@@ -1,0 +1,118 @@
+package org.dckd.nn;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+
+import org.dckd.checkpoint.Tensor;
+
+/**
+ * PyTorch state-dict naming of DJL blocks.
+ *
+ * <p>Convention used by every dckd network: a child block is added with {@code addChildBlock(torchName, block)}, where
+ * {@code torchName} is the attribute path of the corresponding PyTorch module (it may contain dots, e.g.
+ * {@code upsampler.0}); parameters a block creates itself carry their PyTorch names ({@code weight}, {@code bias},
+ * {@code relative_position_bias_table}). DJL prefixes child names with a two-digit ordinal ({@code 01conv_1}); this
+ * class removes it, and maps DJL's {@code LayerNorm}/{@code BatchNorm} names {@code gamma}/{@code beta} to
+ * {@code weight}/{@code bias}. Non-parameter state (PyTorch buffers such as SwinIR's
+ * {@code relative_position_index}) is declared by implementing {@link BufferOwner}.
+ */
+public final class TorchModule {
+
+    private TorchModule() {}
+
+    /** A block that holds PyTorch buffers: tensors in the state dict that are not trainable parameters. */
+    public interface BufferOwner {
+        /**
+         * The buffers of this block (names relative to the block), with the values this block derives itself.
+         * A checkpoint may contain them or not; if it does, the shape must match, and {@code verifiedBuffers()} says
+         * which must also match in value.
+         */
+        Map<String, Tensor> torchBuffers();
+
+        /** Buffer names whose stored values must equal the derived ones (e.g. an index table); default none. */
+        default java.util.Set<String> verifiedBuffers() {
+            return java.util.Set.of();
+        }
+    }
+
+    /** All parameters of {@code block}, keyed by their PyTorch state-dict key, in registration order. */
+    public static Map<String, Parameter> parameters(Block block) {
+        Map<String, Parameter> out = new LinkedHashMap<>();
+        collectParameters(block, "", out);
+        return out;
+    }
+
+    /** All buffers declared by {@link BufferOwner} blocks inside {@code block}, keyed by state-dict key. */
+    public static Map<String, Tensor> buffers(Block block) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        collectBuffers(block, "", out);
+        return out;
+    }
+
+    /** Keys of buffers whose values a loader must verify. */
+    public static java.util.Set<String> verifiedBuffers(Block block) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        walk(block, "", (prefix, b) -> {
+            if (b instanceof BufferOwner owner) {
+                owner.verifiedBuffers().forEach(n -> out.add(prefix + n));
+            }
+        });
+        return out;
+    }
+
+    /** The number of parameter elements (the figure papers quote as "params"). Parameters must be initialised. */
+    public static long parameterCount(Block block) {
+        long n = 0;
+        for (Parameter p : parameters(block).values()) {
+            n += p.getArray().getShape().size();
+        }
+        return n;
+    }
+
+    /** Removes DJL's two-digit child ordinal ({@code 03block_1 -> block_1}). */
+    public static String torchName(String djlChildName) {
+        if (djlChildName.length() > 2 && Character.isDigit(djlChildName.charAt(0))
+                && Character.isDigit(djlChildName.charAt(1))) {
+            return djlChildName.substring(2);
+        }
+        return djlChildName;
+    }
+
+    private static String torchParameterName(String djlName) {
+        return switch (djlName) {
+            case "gamma" -> "weight";
+            case "beta" -> "bias";
+            case "runningMean" -> "running_mean";
+            case "runningVar" -> "running_var";
+            default -> djlName;
+        };
+    }
+
+    private static void collectParameters(Block block, String prefix, Map<String, Parameter> out) {
+        for (Pair<String, Parameter> p : block.getDirectParameters()) {
+            out.put(prefix + torchParameterName(p.getKey()), p.getValue());
+        }
+        for (Pair<String, Block> c : block.getChildren()) {
+            collectParameters(c.getValue(), prefix + torchName(c.getKey()) + ".", out);
+        }
+    }
+
+    private static void collectBuffers(Block block, String prefix, Map<String, Tensor> out) {
+        walk(block, prefix, (p, b) -> {
+            if (b instanceof BufferOwner owner) {
+                owner.torchBuffers().forEach((k, v) -> out.put(p + k, v));
+            }
+        });
+    }
+
+    private static void walk(Block block, String prefix, java.util.function.BiConsumer<String, Block> visitor) {
+        visitor.accept(prefix, block);
+        for (Pair<String, Block> c : block.getChildren()) {
+            walk(c.getValue(), prefix + torchName(c.getKey()) + ".", visitor);
+        }
+    }
+}
