@@ -1,0 +1,150 @@
+package org.dckd.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import org.dckd.backbones.Backbones;
+
+/**
+ * Reads typed configs from JSON or YAML files, strictly.
+ *
+ * <p>Property names are snake_case; polymorphic types are chosen by a {@code type} key resolved through the registries
+ * (for example {@link Backbones}); unknown keys, unknown {@code type} names, {@code null} for a number, and trailing
+ * content are errors. Every error is a {@link ConfigException} that names the file and the path of the offending key
+ * ({@code student.feature_channels}).
+ */
+public final class ConfigReader {
+
+    private ConfigReader() {}
+
+    /** A strict mapper for JSON. */
+    public static ObjectMapper jsonMapper() {
+        return configure(new ObjectMapper());
+    }
+
+    /** A strict mapper for YAML. */
+    public static ObjectMapper yamlMapper() {
+        return configure(new ObjectMapper(new YAMLFactory()));
+    }
+
+    private static ObjectMapper configure(ObjectMapper mapper) {
+        mapper.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+        mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        mapper.enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+        mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+        Backbones.registerWith(mapper);
+        return mapper;
+    }
+
+    /** The mapper for a file, by extension ({@code .yaml}/{@code .yml} or {@code .json}). */
+    public static ObjectMapper mapperFor(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".yaml") || name.endsWith(".yml")) {
+            return yamlMapper();
+        }
+        if (name.endsWith(".json")) {
+            return jsonMapper();
+        }
+        throw new ConfigException(file + ": unknown config format (expected .json, .yaml or .yml)");
+    }
+
+    /**
+     * Reads and validates a config file.
+     *
+     * @param file a JSON or YAML file
+     * @param type the config type
+     * @return the config
+     * @throws ConfigException naming the file and key path on any problem
+     */
+    public static <T> T read(Path file, Class<T> type) {
+        ObjectMapper mapper = mapperFor(file);
+        JsonNode tree;
+        try {
+            tree = mapper.readTree(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("config file not found: " + file, e);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": " + describe(e), e);
+        }
+        return convert(mapper, tree, type, file.toString());
+    }
+
+    /**
+     * Converts a parsed tree to a typed config, with the same error reporting as {@link #read}.
+     *
+     * @param mapper the mapper
+     * @param tree the tree
+     * @param type the config type
+     * @param origin a name for messages (usually the file)
+     * @return the config
+     */
+    public static <T> T convert(ObjectMapper mapper, JsonNode tree, Class<T> type, String origin) {
+        if (tree == null || tree.isMissingNode() || tree.isNull()) {
+            throw new ConfigException(origin + ": the config is empty");
+        }
+        try {
+            return mapper.readerFor(type).readValue(mapper.treeAsTokens(tree));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException(origin + ": " + describe(e), e);
+        }
+    }
+
+    /** A one-line description of a Jackson problem, with the key path first. */
+    static String describe(Throwable e) {
+        if (e instanceof JsonMappingException jme) {
+            String path = path(jme);
+            String reason;
+            if (e instanceof UnrecognizedPropertyException upe) {
+                reason = "unknown key '" + upe.getPropertyName() + "'; known keys: " + upe.getKnownPropertyIds();
+            } else if (e instanceof InvalidTypeIdException ite) {
+                reason = "unknown type '" + ite.getTypeId() + "'";
+            } else {
+                Throwable root = e;
+                while (root.getCause() != null && root.getCause() != root) {
+                    root = root.getCause();
+                }
+                reason = root instanceof IllegalArgumentException
+                        ? root.getMessage()
+                        : jme.getOriginalMessage().replaceAll("\\s*\\n.*", "");
+            }
+            return (path.isEmpty() ? "" : "at '" + path + "': ") + reason;
+        }
+        if (e instanceof JsonProcessingException jpe) {
+            String loc = jpe.getLocation() == null ? "" : " (line " + jpe.getLocation().getLineNr() + ")";
+            return "not valid " + jpe.getOriginalMessage() + loc;
+        }
+        return e.getMessage();
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                if (sb.length() > 0) {
+                    sb.append('.');
+                }
+                sb.append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+}
