@@ -1,0 +1,67 @@
+package org.dckd.core.model;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import ai.djl.ndarray.NDManager;
+
+import org.dckd.backbones.BackboneConfig;
+import org.dckd.backbones.Backbones;
+import org.dckd.backbones.SrBackbone;
+import org.dckd.checkpoint.Checkpoints;
+import org.dckd.checkpoint.WeightLoader;
+import org.dckd.config.ConfigException;
+import org.dckd.config.ConfigReader;
+
+/**
+ * Resolves a model given as a preset name ({@code rlfn_s}) or a config file ({@code my_net.yaml}) and builds it,
+ * optionally loading weights strictly from a checkpoint.
+ */
+public final class BackboneLoader {
+
+    private BackboneLoader() {}
+
+    /**
+     * The config for a preset name or a JSON/YAML config file at a scale.
+     *
+     * @param model a preset name or a path to a config file whose top level is a backbone config with a {@code type}
+     * @param scale the upscaling factor; a config file's own {@code scale} must agree
+     * @return the config
+     * @throws ConfigException if the model is neither a preset nor a readable, valid config, or the scales disagree
+     */
+    public static BackboneConfig config(String model, int scale) {
+        if (Backbones.presets().contains(model)) {
+            return Backbones.preset(model, scale);
+        }
+        Path file = Path.of(model);
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException("--model '" + model + "' is neither a preset " + Backbones.presets()
+                    + " nor an existing config file");
+        }
+        BackboneConfig config = ConfigReader.read(file, BackboneConfig.class);
+        if (config.scale() != scale) {
+            throw new ConfigException(file + ": at 'scale': the config says " + config.scale()
+                    + " but scale " + scale + " was requested");
+        }
+        return config;
+    }
+
+    /**
+     * Builds and initialises a network, and loads weights when a checkpoint is given.
+     *
+     * @param config the network config
+     * @param weights a checkpoint ({@code .pth}, {@code .safetensors}, {@code .npz}), or {@code null} for random init
+     * @param manager the manager that will own the parameters
+     * @return the initialised network
+     * @throws IOException if the checkpoint cannot be read or does not fit the network (the message names the file)
+     */
+    public static SrBackbone build(BackboneConfig config, Path weights, NDManager manager) throws IOException {
+        SrBackbone net = config.build();
+        net.initialize(manager);
+        if (weights != null) {
+            WeightLoader.load(net, Checkpoints.read(weights));
+        }
+        return net;
+    }
+}

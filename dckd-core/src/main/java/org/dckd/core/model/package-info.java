@@ -1,0 +1,2 @@
+/** Building networks from presets or config files and loading their weights. */
+package org.dckd.core.model;

@@ -1,0 +1,2 @@
+/** The {@code dckd} command line. */
+package org.dckd.cli;
