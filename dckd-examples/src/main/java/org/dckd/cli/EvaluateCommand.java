@@ -1,0 +1,104 @@
+package org.dckd.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import ai.djl.ndarray.NDManager;
+
+import org.dckd.backbones.BackboneConfig;
+import org.dckd.backbones.SrBackbone;
+import org.dckd.core.eval.BenchmarkEvaluator;
+import org.dckd.core.eval.BenchmarkPairs;
+import org.dckd.core.eval.EvaluationReport;
+import org.dckd.core.eval.ImageScore;
+import org.dckd.core.eval.SuperResolver;
+import org.dckd.core.model.BackboneLoader;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code dckd evaluate}: Y-channel PSNR/SSIM of a network on a benchmark folder. */
+@Command(name = "evaluate", sortOptions = false,
+        description = {"Score a network on a benchmark folder (Y-channel PSNR/SSIM, crop = scale).",
+            "The folder holds HR/*.png and LR_bicubic/X<s>/<name>x<s>.png; missing LR images are made with"
+                + " MATLAB-exact bicubic."})
+final class EvaluateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "NAME|FILE",
+            description = "A preset (see 'dckd presets') or a JSON/YAML backbone config file.")
+    String model;
+
+    @Option(names = "--weights", paramLabel = "FILE",
+            description = "Checkpoint: .pth (zip or legacy), .safetensors or .npz. Without it the network is random.")
+    Path weights;
+
+    @Option(names = "--scale", required = true, description = "Upscaling factor.")
+    int scale;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Benchmark folder.")
+    Path data;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
+    Path json;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "Write the per-image results as CSV.")
+    Path csv;
+
+    @Option(names = "--overwrite", description = "Replace existing --json/--csv files.")
+    boolean overwrite;
+
+    @Option(names = "--tile", defaultValue = "0", paramLabel = "PX",
+            description = "Run in LR tiles of this size (0 = whole images; default: ${DEFAULT-VALUE}).")
+    int tile;
+
+    @Option(names = "--tile-overlap", defaultValue = "16", paramLabel = "PX",
+            description = "Overlap of neighbouring tiles in LR pixels (default: ${DEFAULT-VALUE}).")
+    int tileOverlap;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (weights == null) {
+            spec.commandLine().getErr().println("dckd evaluate: warning: no --weights given; the network has random weights");
+        }
+        for (Path p : new Path[] {json, csv}) {
+            if (p != null && !overwrite && java.nio.file.Files.exists(p)) {
+                throw new java.io.IOException(p + " already exists; refusing to overwrite it (pass --overwrite)");
+            }
+        }
+        BackboneConfig config = BackboneLoader.config(model, scale);
+        List<BenchmarkEvaluator.Pair> pairs = BenchmarkPairs.load(data, scale);
+        long t0 = System.nanoTime();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            SrBackbone net = BackboneLoader.build(config, weights, manager);
+            SuperResolver resolver = SuperResolver.builder().setNetwork(net).optTile(tile)
+                    .optTileOverlap(tile > 0 ? tileOverlap : 0).build();
+            out.printf(Locale.ROOT, "%s x%d (%,d parameters) on %s: %d images%n", model, scale, net.parameterCount(),
+                    data, pairs.size());
+            out.flush();
+            List<ImageScore> scores = BenchmarkEvaluator.score(resolver, pairs, manager, s -> { });
+            EvaluationReport report = new EvaluationReport(model, weights == null ? null : weights.toString(),
+                    data.toString(), scale, scores);
+            out.print(report.table());
+            out.printf(Locale.ROOT, "total %.2f s (network %.2f s)%n", (System.nanoTime() - t0) / 1e9, report.seconds());
+            if (json != null) {
+                EvaluationReport.writeAtomically(report.toJson(), json, overwrite);
+                out.println("wrote " + json);
+            }
+            if (csv != null) {
+                EvaluationReport.writeAtomically(report.toCsv(), csv, overwrite);
+                out.println("wrote " + csv);
+            }
+            out.flush();
+        }
+        return 0;
+    }
+}
