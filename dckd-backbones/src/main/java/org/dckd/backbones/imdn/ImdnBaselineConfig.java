@@ -83,7 +83,12 @@ public record ImdnBaselineConfig(
                 DEFAULT_INPUT_RANGE);
     }
 
-    /** A copy with another scale. */
+    /**
+     * A copy with another scale (e.g. to build the x2 network of a preset).
+     *
+     * @param newScale the upscaling factor
+     * @return the new config
+     */
     public ImdnBaselineConfig withScale(int newScale) {
         return new ImdnBaselineConfig(newScale, features, blocks, distilled, inputRange);
     }

@@ -89,7 +89,12 @@ public record ImdnConfig(
         return new ImdnConfig(scale, DEFAULT_FEATURES, DEFAULT_BLOCKS, DEFAULT_FEATURES / 4, DEFAULT_INPUT_RANGE);
     }
 
-    /** A copy with another scale. */
+    /**
+     * A copy with another scale (e.g. to build the x2 network of a preset).
+     *
+     * @param newScale the upscaling factor
+     * @return the new config
+     */
     public ImdnConfig withScale(int newScale) {
         return new ImdnConfig(newScale, features, blocks, distilled, inputRange);
     }

@@ -120,7 +120,12 @@ public record RlfnConfig(
         return new RlfnConfig(scale, 46, 48, 4, DEFAULT_ESA_CHANNELS, DEFAULT_INPUT_RANGE);
     }
 
-    /** A copy with another scale. */
+    /**
+     * A copy with another scale (e.g. to build the x2 network of a preset).
+     *
+     * @param newScale the upscaling factor
+     * @return the new config
+     */
     public RlfnConfig withScale(int newScale) {
         return new RlfnConfig(newScale, featureChannels, midChannels, blocks, esaChannels, inputRange);
     }
