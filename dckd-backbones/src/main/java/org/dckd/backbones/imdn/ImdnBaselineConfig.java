@@ -1,11 +1,100 @@
 package org.dckd.backbones.imdn;
 
-import org.dckd.backbones.BackboneConfig;
-import org.dckd.backbones.SrBackbone;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonTypeName;
 
-/** STUB: to be replaced by the real config. */
-public record ImdnBaselineConfig(int scale) implements BackboneConfig {
-    /** Preset. */
-    public static ImdnBaselineConfig ntire2022(int scale) { return new ImdnBaselineConfig(scale); }
-    @Override public SrBackbone build() { throw new UnsupportedOperationException("stub"); }
+import org.dckd.backbones.BackboneConfig;
+
+/**
+ * Configuration of an {@link ImdnBaseline}, the simplified IMDN used as the NTIRE 2022 efficient-SR baseline (no
+ * channel attention, no block fusion, one global residual).
+ *
+ * <p>JSON ({@code type: imdn_baseline}, snake_case keys, defaults in brackets): {@code scale} (required),
+ * {@code features} [64], {@code blocks} [8], {@code distilled} [features / 4], {@code input_range} [1]. Preset:
+ * {@link #ntire2022}.
+ *
+ * @param scale the upscaling factor (at least 1)
+ * @param features the feature width
+ * @param blocks the number of IMD blocks
+ * @param distilled the channels each distillation step keeps (1 .. features - 1)
+ * @param inputRange the value range of input and output: the NTIRE weights expect [0, 1]
+ */
+@JsonTypeName("imdn_baseline")
+public record ImdnBaselineConfig(
+        @JsonProperty("scale") int scale,
+        @JsonProperty("features") int features,
+        @JsonProperty("blocks") int blocks,
+        @JsonProperty("distilled") int distilled,
+        @JsonProperty("input_range") float inputRange) implements BackboneConfig {
+
+    /** Default feature width. */
+    public static final int DEFAULT_FEATURES = 64;
+    /** Default number of blocks. */
+    public static final int DEFAULT_BLOCKS = 8;
+    /** Default value range. */
+    public static final float DEFAULT_INPUT_RANGE = 1f;
+    /** Upper bound on {@code blocks} (keeps PyTorch key naming unambiguous). */
+    public static final int MAX_BLOCKS = 64;
+
+    /**
+     * Validates the fields.
+     *
+     * @throws IllegalArgumentException naming the offending field
+     */
+    public ImdnBaselineConfig {
+        ImdnValidation.common("imdn_baseline", scale, features, blocks, distilled, inputRange, MAX_BLOCKS);
+    }
+
+    /**
+     * The JSON creator: fills in the documented defaults for missing fields.
+     *
+     * @param scale required
+     * @param features default 64
+     * @param blocks default 8
+     * @param distilled default {@code features / 4}
+     * @param inputRange default 1
+     * @return the config
+     * @throws IllegalArgumentException if {@code scale} is missing or a field is invalid
+     */
+    @JsonCreator
+    public static ImdnBaselineConfig of(
+            @JsonProperty("scale") Integer scale,
+            @JsonProperty("features") Integer features,
+            @JsonProperty("blocks") Integer blocks,
+            @JsonProperty("distilled") Integer distilled,
+            @JsonProperty("input_range") Float inputRange) {
+        if (scale == null) {
+            throw new IllegalArgumentException("imdn_baseline config: scale is required");
+        }
+        int f = features == null ? DEFAULT_FEATURES : features;
+        return new ImdnBaselineConfig(scale, f, blocks == null ? DEFAULT_BLOCKS : blocks,
+                distilled == null ? f / 4 : distilled, inputRange == null ? DEFAULT_INPUT_RANGE : inputRange);
+    }
+
+    /**
+     * The NTIRE 2022 ESR baseline: 64 features, 8 blocks, input [0, 1] ({@code imdn_baseline.pth}, x4).
+     *
+     * @param scale the upscaling factor
+     * @return the config
+     */
+    public static ImdnBaselineConfig ntire2022(int scale) {
+        return new ImdnBaselineConfig(scale, DEFAULT_FEATURES, DEFAULT_BLOCKS, DEFAULT_FEATURES / 4,
+                DEFAULT_INPUT_RANGE);
+    }
+
+    /**
+     * A copy with another scale (e.g. to build the x2 network of a preset).
+     *
+     * @param newScale the upscaling factor
+     * @return the new config
+     */
+    public ImdnBaselineConfig withScale(int newScale) {
+        return new ImdnBaselineConfig(newScale, features, blocks, distilled, inputRange);
+    }
+
+    @Override
+    public ImdnBaseline build() {
+        return new ImdnBaseline(this);
+    }
 }
