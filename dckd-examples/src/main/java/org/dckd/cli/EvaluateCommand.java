@@ -11,11 +11,11 @@ import ai.djl.ndarray.NDManager;
 import org.dckd.backbones.BackboneConfig;
 import org.dckd.backbones.SrBackbone;
 import org.dckd.core.eval.BenchmarkEvaluator;
-import org.dckd.core.eval.BenchmarkPairs;
 import org.dckd.core.eval.EvaluationReport;
 import org.dckd.core.eval.ImageScore;
 import org.dckd.core.eval.SuperResolver;
 import org.dckd.core.model.BackboneLoader;
+import org.dckd.data.benchmark.BenchmarkSet;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -75,16 +75,16 @@ final class EvaluateCommand implements Callable<Integer> {
             }
         }
         BackboneConfig config = BackboneLoader.config(model, scale);
-        List<BenchmarkEvaluator.Pair> pairs = BenchmarkPairs.load(data, scale);
+        BenchmarkSet set = BenchmarkSet.open(data, scale);
         long t0 = System.nanoTime();
         try (NDManager manager = NDManager.newBaseManager()) {
             SrBackbone net = BackboneLoader.build(config, weights, manager);
             SuperResolver resolver = SuperResolver.builder().setNetwork(net).optTile(tile)
                     .optTileOverlap(tile > 0 ? tileOverlap : 0).build();
             out.printf(Locale.ROOT, "%s x%d (%,d parameters) on %s: %d images%n", model, scale, net.parameterCount(),
-                    data, pairs.size());
+                    data, set.size());
             out.flush();
-            List<ImageScore> scores = BenchmarkEvaluator.score(resolver, pairs, manager, s -> { });
+            List<ImageScore> scores = BenchmarkEvaluator.score(resolver, set, manager, s -> { });
             EvaluationReport report = new EvaluationReport(model, weights == null ? null : weights.toString(),
                     data.toString(), scale, scores);
             out.print(report.table());

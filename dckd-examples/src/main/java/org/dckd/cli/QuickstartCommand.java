@@ -18,6 +18,7 @@ import org.dckd.checkpoint.WeightLoader;
 import org.dckd.core.eval.BenchmarkEvaluator;
 import org.dckd.core.eval.ImageScore;
 import org.dckd.core.eval.SuperResolver;
+import org.dckd.data.benchmark.BenchmarkSample;
 import org.dckd.data.image.Image;
 import org.dckd.data.metrics.ImageQuality;
 import org.dckd.data.metrics.QualityScore;
@@ -63,17 +64,17 @@ final class QuickstartCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--size must be a multiple of --scale with size/scale >= 16, got size "
                     + size + " and scale " + scale);
         }
-        List<BenchmarkEvaluator.Pair> pairs = new ArrayList<>();
+        List<BenchmarkSample> pairs = new ArrayList<>();
         for (int i = 0; i < images; i++) {
             Image hr = ProceduralImages.render(seed, i, size, size);
-            pairs.add(new BenchmarkEvaluator.Pair("synthetic_" + i, MatlabBicubic.downscale(hr, scale), hr));
+            pairs.add(new BenchmarkSample("synthetic_" + i, hr, MatlabBicubic.downscale(hr, scale), true));
         }
         out.printf(Locale.ROOT, "dckd quickstart: %d built-in %dx%d images, x%d (LR %dx%d, MATLAB-exact bicubic)%n%n",
                 images, size, size, scale, size / scale, size / scale);
 
         double psnr = 0;
         double ssim = 0;
-        for (BenchmarkEvaluator.Pair p : pairs) {
+        for (BenchmarkSample p : pairs) {
             QualityScore q = ImageQuality.evaluate(MatlabBicubic.resize(p.lr(), scale), p.hr(), scale);
             psnr += q.psnr();
             ssim += q.ssim();
@@ -104,7 +105,7 @@ final class QuickstartCommand implements Callable<Integer> {
     }
 
     /** Exports a network to safetensors, re-imports it strictly into a fresh network and compares outputs. */
-    private String roundTrip(NDManager manager, BenchmarkEvaluator.Pair pair) throws Exception {
+    private String roundTrip(NDManager manager, BenchmarkSample pair) throws Exception {
         Path dir = Files.createTempDirectory("dckd-quickstart");
         try {
             SrBackbone a = Backbones.preset("rlfn_s", scale).build();

@@ -1,5 +1,6 @@
 package org.dckd.core.eval;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -8,6 +9,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
+import org.dckd.data.benchmark.BenchmarkPair;
+import org.dckd.data.benchmark.BenchmarkSample;
+import org.dckd.data.benchmark.BenchmarkSet;
 import org.dckd.data.image.Image;
 import org.dckd.data.metrics.ImageQuality;
 import org.dckd.data.metrics.QualityScore;
@@ -20,15 +24,6 @@ import org.dckd.data.metrics.QualityScore;
 public final class BenchmarkEvaluator {
 
     private BenchmarkEvaluator() {}
-
-    /**
-     * One LR/HR pair to score.
-     *
-     * @param name the image name
-     * @param lr the low-resolution input, values 0..255
-     * @param hr the ground truth, values 0..255 (modcropped by the protocol)
-     */
-    public record Pair(String name, Image lr, Image hr) {}
 
     /**
      * Upscales one image.
@@ -46,30 +41,57 @@ public final class BenchmarkEvaluator {
     }
 
     /**
-     * Scores every pair.
+     * Scores every image of a benchmark set, reading one image pair at a time.
      *
      * @param resolver the network runner
-     * @param pairs the images
+     * @param set the benchmark set (its scale must be the network's)
+     * @param manager the parent manager; each image uses a sub-manager
+     * @param progress called after each image (may be a no-op)
+     * @return the scores in name order
+     * @throws IOException if an image cannot be read (the message names the file)
+     */
+    public static List<ImageScore> score(SuperResolver resolver, BenchmarkSet set, NDManager manager,
+            Consumer<ImageScore> progress) throws IOException {
+        if (set.scale() != resolver.network().scale()) {
+            throw new IllegalArgumentException("benchmark set " + set + " is for scale " + set.scale()
+                    + " but the network upscales x" + resolver.network().scale());
+        }
+        List<ImageScore> out = new ArrayList<>();
+        for (BenchmarkPair pair : set) {
+            out.add(score(resolver, pair.load(), manager, progress));
+        }
+        return out;
+    }
+
+    /**
+     * Scores images held in memory.
+     *
+     * @param resolver the network runner
+     * @param samples the images
      * @param manager the parent manager; each image uses a sub-manager
      * @param progress called after each image (may be a no-op)
      * @return the scores in input order
      */
-    public static List<ImageScore> score(SuperResolver resolver, Iterable<Pair> pairs, NDManager manager,
-            Consumer<ImageScore> progress) {
-        int scale = resolver.network().scale();
+    public static List<ImageScore> score(SuperResolver resolver, Iterable<BenchmarkSample> samples,
+            NDManager manager, Consumer<ImageScore> progress) {
         List<ImageScore> out = new ArrayList<>();
-        for (Pair p : pairs) {
-            Image sr;
-            long t0 = System.nanoTime();
-            try (NDManager scope = manager.newSubManager()) {
-                sr = upscale(resolver, p.lr(), scope);
-            }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            QualityScore q = ImageQuality.evaluate(sr, p.hr(), scale);
-            ImageScore score = new ImageScore(p.name(), q.psnr(), q.ssim(), seconds);
-            out.add(score);
-            progress.accept(score);
+        for (BenchmarkSample sample : samples) {
+            out.add(score(resolver, sample, manager, progress));
         }
         return out;
+    }
+
+    private static ImageScore score(SuperResolver resolver, BenchmarkSample sample, NDManager manager,
+            Consumer<ImageScore> progress) {
+        Image sr;
+        long t0 = System.nanoTime();
+        try (NDManager scope = manager.newSubManager()) {
+            sr = upscale(resolver, sample.lr(), scope);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        QualityScore q = ImageQuality.evaluate(sr, sample.hr(), resolver.network().scale());
+        ImageScore score = new ImageScore(sample.name(), q.psnr(), q.ssim(), seconds);
+        progress.accept(score);
+        return score;
     }
 }
