@@ -55,8 +55,8 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  *   <li>embedded colour profiles and gamma chunks are ignored (raw samples are used, as PIL and OpenCV do);</li>
  *   <li>JPEG decoding is done by the JDK's decoder, which may differ from libjpeg-turbo by one level in places.</li>
  * </ul>
- * Reading is strict: a decoder warning (e.g. "premature end of JPEG file", after which decoders fill the rest
- * with gray) is an error. Every failure is an {@link ImageReadException} naming the file and the reason.
+ * Reading is strict: a decoder warning is an error (e.g. a truncated JPEG, which decoders otherwise fill with gray,
+ * including one that lacks only its end-of-image marker). Every failure is an {@link ImageReadException} naming the file and the reason.
  *
  * <h2>Writing</h2>
  * {@link #writePng} writes 8-bit RGB PNG from the values clamped to [0, 255] and rounded half up (the
@@ -139,7 +139,7 @@ public final class ImageFiles {
             BufferedImage image = reader.read(0);
             if (!warnings.isEmpty()) {
                 throw new ImageReadException(file, ImageReadException.Reason.CORRUPT, "the "
-                        + reader.getFormatName() + " decoder reported: " + String.join("; ", warnings), null);
+                        + format(reader) + " decoder reported: " + String.join("; ", warnings), null);
             }
             return image;
         } catch (ImageReadException e) {
@@ -148,14 +148,22 @@ public final class ImageFiles {
             String message = describe(e);
             ImageReadException.Reason reason = message.contains("Unsupported Image Type")
                     ? ImageReadException.Reason.UNSUPPORTED_LAYOUT : ImageReadException.Reason.CORRUPT;
-            throw new ImageReadException(file, reason, reader.getFormatName() + " data is damaged or truncated ("
+            throw new ImageReadException(file, reason, format(reader) + " data is damaged or truncated ("
                     + message + ")", e);
         } catch (IOException | RuntimeException e) {
             // decoders report corrupt data as EOFException, ZipException or even runtime exceptions
-            throw new ImageReadException(file, ImageReadException.Reason.CORRUPT, reader.getFormatName()
+            throw new ImageReadException(file, ImageReadException.Reason.CORRUPT, format(reader)
                     + " data is damaged or truncated (" + describe(e) + ")", e);
         } finally {
             reader.dispose();
+        }
+    }
+
+    private static String format(ImageReader reader) {
+        try {
+            return reader.getFormatName().toUpperCase(Locale.ROOT);
+        } catch (IOException e) {
+            return "image";
         }
     }
 
