@@ -14,7 +14,14 @@ import org.dckd.data.image.Image;
  */
 public record BenchmarkSample(String name, Image hr, Image lr, boolean lrGenerated) {
 
-    /** Checks that no component is null. */
+    /**
+     * Checks that no component is null.
+     *
+     * @param name the image name
+     * @param hr the modcropped ground truth
+     * @param lr the low-resolution input
+     * @param lrGenerated whether the LR image was generated in memory
+     */
     public BenchmarkSample {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(hr, "hr");

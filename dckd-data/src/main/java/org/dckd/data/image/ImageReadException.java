@@ -26,7 +26,9 @@ public class ImageReadException extends IOException {
         IO_ERROR
     }
 
+    /** The file that could not be read (not serialized: {@link Path} is not serializable). */
     private final transient Path file;
+    /** The kind of failure. */
     private final Reason reason;
 
     /**

@@ -13,6 +13,11 @@ import org.dckd.data.image.Image;
  *   <li>PSNR ({@link Psnr}, peak 255) and SSIM ({@link Ssim}) are computed on what remains.</li>
  * </ol>
  * Set averages are means of per-image values ({@link QualityScore#mean}).
+ *
+ * <p>A model working on [0, 1] data gives its output to {@link Image#fromChw(int, int, float[], int, float)} with
+ * range 1: the values are multiplied by 255 in {@code float} and then clamped and rounded, which gives the same
+ * 8-bit values as the usual "clamp to [0, 1], times 255, round" (rounding half up; numpy's half-to-even
+ * {@code np.round} differs only on exact ties, which network outputs practically never produce).
  */
 public final class ImageQuality {
 
