@@ -111,7 +111,7 @@ final class QuickstartCommand implements Callable<Integer> {
             SrBackbone a = Backbones.preset("rlfn_s", scale).build();
             a.initialize(manager);
             Path file = dir.resolve("rlfn_s.safetensors");
-            Checkpoints.writeSafetensors(StateDict.of(a), file, false);
+            Checkpoints.writeSafetensors(StateDict.of(a), file);
             SrBackbone b = Backbones.preset("rlfn_s", scale).build();
             b.initialize(manager);
             StateDict loaded = Checkpoints.read(file);

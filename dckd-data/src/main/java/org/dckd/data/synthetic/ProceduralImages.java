@@ -68,7 +68,7 @@ public final class ProceduralImages {
     private record Scene(float[] base, float[] gradX, float[] gradY, Shape[] shapes, int width, int height) {
 
         static Scene random(SplittableRandom rnd, int width, int height) {
-            float[] base = color(rnd);
+            float[] base = randomColor(rnd);
             float[] gx = new float[3];
             float[] gy = new float[3];
             for (int c = 0; c < 3; c++) {
@@ -102,7 +102,7 @@ public final class ProceduralImages {
             double size = Math.min(w, h);
             return new Shape(kind, rnd.nextDouble(0, w), rnd.nextDouble(0, h),
                     rnd.nextDouble(0.08, 0.35) * size, rnd.nextDouble(0.08, 0.35) * size,
-                    rnd.nextDouble(0, Math.PI), rnd.nextDouble(0.08, 0.45), color(rnd), color(rnd));
+                    rnd.nextDouble(0, Math.PI), rnd.nextDouble(0.08, 0.45), randomColor(rnd), randomColor(rnd));
         }
 
         void paint(double x, double y, float[] out) {
@@ -148,7 +148,7 @@ public final class ProceduralImages {
         }
     }
 
-    private static float[] color(SplittableRandom rnd) {
+    private static float[] randomColor(SplittableRandom rnd) {
         return new float[] {(float) rnd.nextDouble(10, 245), (float) rnd.nextDouble(10, 245), (float) rnd.nextDouble(10, 245)};
     }
 }
