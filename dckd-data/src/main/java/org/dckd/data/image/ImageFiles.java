@@ -16,6 +16,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -321,7 +322,7 @@ public final class ImageFiles {
         if (dir == null || !Files.isDirectory(dir)) {
             throw new NoSuchFileException(String.valueOf(dir), null, "folder for " + file + " does not exist");
         }
-        if (ifExists == IfExists.FAIL && Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (ifExists == IfExists.FAIL && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             throw new FileAlreadyExistsException(file.toString(), null, "not overwriting an existing file");
         }
         BufferedImage bgr = toBufferedImage(image);

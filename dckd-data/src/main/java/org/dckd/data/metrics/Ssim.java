@@ -1,5 +1,7 @@
 package org.dckd.data.metrics;
 
+import java.util.Arrays;
+
 /**
  * Structural similarity (Wang et al. 2004) with the defaults of MATLAB's {@code ssim_index}, as used by the
  * super-resolution benchmarks (and BasicSR's {@code calculate_ssim}):
@@ -81,7 +83,7 @@ public final class Ssim {
                 continue;
             }
             int top = r - WINDOW + 1;
-            java.util.Arrays.fill(v, 0.0);
+            Arrays.fill(v, 0.0);
             for (int k = 0; k < WINDOW; k++) {
                 double g = KERNEL[k];
                 int slot = ((top + k) % WINDOW) * 5 * ow;
@@ -106,7 +108,7 @@ public final class Ssim {
 
     /** Filters one row of x, y, x*x, y*y, x*y horizontally ("valid") into {@code out[offset ...]}. */
     private static void horizontal(double[] x, double[] y, int row, int ow, double[] out, int offset) {
-        java.util.Arrays.fill(out, offset, offset + 5 * ow, 0.0);
+        Arrays.fill(out, offset, offset + 5 * ow, 0.0);
         int o1 = offset;
         int o2 = offset + ow;
         int o11 = offset + 2 * ow;

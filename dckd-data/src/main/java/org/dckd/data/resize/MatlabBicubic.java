@@ -1,5 +1,6 @@
 package org.dckd.data.resize;
 
+import java.util.Arrays;
 import org.dckd.data.image.Image;
 
 /**
@@ -97,7 +98,7 @@ public final class MatlabBicubic {
         int[] idx = t.indices;
         double[] wts = t.weights;
         for (int o = 0; o < t.outLength(); o++) {
-            java.util.Arrays.fill(acc, 0, width, 0.0);
+            Arrays.fill(acc, 0, width, 0.0);
             int base = o * taps;
             for (int k = 0; k < taps; k++) {
                 double w = wts[base + k];
