@@ -114,8 +114,8 @@ def rewrite_big_endian(src, dst):
             if n.startswith(prefix + "data/"):
                 size = spy.sizes[n[len(prefix + "data/"):]]
                 data = b"".join(data[i:i + size][::-1] for i in range(0, len(data), size))
-            zout.writestr(n, data)
-        zout.writestr(prefix + "byteorder", b"big")
+            zout.writestr(fixed_date(n), data)
+        zout.writestr(fixed_date(prefix + "byteorder"), b"big")
 
 
 # ---------------------------------------------------------------- malicious pickles, assembled by hand
@@ -162,10 +162,15 @@ def evil_pickles():
     return p
 
 
+def fixed_date(name):
+    """A zip entry with a constant timestamp, so that re-running the script reproduces the same bytes."""
+    return zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+
+
 def write_zip(path, pickle_bytes, folder="archive"):
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
-        z.writestr(folder + "/data.pkl", pickle_bytes)
-        z.writestr(folder + "/version", b"3\n")
+        z.writestr(fixed_date(folder + "/data.pkl"), pickle_bytes)
+        z.writestr(fixed_date(folder + "/version"), b"3\n")
 
 
 def legacy_header():
@@ -176,8 +181,23 @@ def legacy_header():
     return out.getvalue()
 
 
+def real_checkpoint_digests():
+    """Per-tensor float64 sum and first 4 values of the legacy-format shared checkpoints (a few KB of numbers)."""
+    shared = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "data"))
+    out = collections.OrderedDict()
+    for rel in ("weights/imdn_official/IMDN_x2.pth", "weights/imdn_official/IMDN_x4.pth",
+                "weights/ntire2022_esr/imdn_baseline.pth", "weights/ntire2022_esr/team04_rlfn.pth"):
+        sd = torch.load(os.path.join(shared, rel), map_location="cpu")
+        out[rel] = collections.OrderedDict(
+            (k, {"sum": float(v.double().sum()), "first4": [float(x) for x in v.reshape(-1)[:4].double()]})
+            for k, v in sd.items())
+    return out
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
+    with open(os.path.join(OUT, "real_checkpoint_digests.json"), "w") as f:
+        json.dump(real_checkpoint_digests(), f)
     d = dtype_tensors()
     torch.save(d, os.path.join(OUT, "dtypes_zip.pth"))
     torch.save(d, os.path.join(OUT, "dtypes_legacy.pth"), _use_new_zipfile_serialization=False)

@@ -118,13 +118,16 @@ public final class Tensor {
             data().asDoubleBuffer().get(out);
             return out;
         }
-        if (dataType == DataType.INT64) {
-            double[] out = new double[n];
-            ByteBuffer b = data();
-            for (int i = 0; i < n; i++) {
-                out[i] = b.getLong(i * 8);
-            }
-            return out;
+        ByteBuffer b = data();
+        double[] exact = new double[n];
+        switch (dataType) {
+            case INT64 -> { for (int i = 0; i < n; i++) { exact[i] = b.getLong(i * 8); } }
+            case INT32 -> { for (int i = 0; i < n; i++) { exact[i] = b.getInt(i * 4); } }
+            case UINT32 -> { for (int i = 0; i < n; i++) { exact[i] = b.getInt(i * 4) & 0xffffffffL; } }
+            default -> exact = null;
+        }
+        if (exact != null) {
+            return exact;
         }
         float[] f = toFloatArray();
         double[] out = new double[n];

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Function;
 
 import ai.djl.ndarray.types.DataType;
@@ -102,6 +101,10 @@ final class TorchUnpickler extends Unpickler {
     private static void add(Map<String, PyGlobal> map, PyGlobal global) {
         map.put(global.name, global);
     }
+
+    /** The allow-list in words, for messages (the exact list is {@link #ALLOWED_GLOBALS}). */
+    static final String ALLOWED_SUMMARY = "collections.OrderedDict, torch._utils._rebuild_tensor(_v2, _v3), "
+            + "torch._utils._rebuild_parameter(_with_state), the torch.*Storage types, torch.Size and the torch dtypes";
 
     private static final Set<String> DANGEROUS_MODULES = Set.of("os", "posix", "nt", "subprocess", "sys", "shutil",
             "socket", "pty", "importlib", "runpy", "webbrowser", "pickle", "marshal", "types", "ctypes", "code",
@@ -335,7 +338,7 @@ final class TorchUnpickler extends Unpickler {
         }
         return new DisallowedGlobalException(file, global, "refused to load: the pickle references '" + global
                 + "' (" + opcode + "), which is not on the allow-list of a weights-only checkpoint. " + why
-                + " Nothing from the file was executed. Allowed globals: " + new TreeSet<>(ALLOWED_GLOBALS.keySet()));
+                + " Nothing from the file was executed. Allowed are only " + ALLOWED_SUMMARY + ".");
     }
 
     private CheckpointException malformed(String message) {
