@@ -96,11 +96,59 @@ public final class Tensor {
             case BFLOAT16 -> { for (int i = 0; i < n; i++) { out[i] = Float.intBitsToFloat((b.getShort(i * 2) & 0xffff) << 16); } }
             case INT64 -> { for (int i = 0; i < n; i++) { out[i] = b.getLong(i * 8); } }
             case INT32 -> { for (int i = 0; i < n; i++) { out[i] = b.getInt(i * 4); } }
+            case INT16 -> { for (int i = 0; i < n; i++) { out[i] = b.getShort(i * 2); } }
+            case UINT16 -> { for (int i = 0; i < n; i++) { out[i] = b.getShort(i * 2) & 0xffff; } }
+            case UINT32 -> { for (int i = 0; i < n; i++) { out[i] = b.getInt(i * 4) & 0xffffffffL; } }
             case INT8 -> { for (int i = 0; i < n; i++) { out[i] = b.get(i); } }
             case UINT8, BOOLEAN -> { for (int i = 0; i < n; i++) { out[i] = b.get(i) & 0xff; } }
             default -> throw new UnsupportedOperationException("cannot convert " + dataType + " to float");
         }
         return out;
+    }
+
+    /**
+     * The values converted to double (exact for every supported type, including int64 up to 2^53).
+     *
+     * @return the values in C order
+     */
+    public double[] toDoubleArray() {
+        int n = Math.toIntExact(numel());
+        if (dataType == DataType.FLOAT64) {
+            double[] out = new double[n];
+            data().asDoubleBuffer().get(out);
+            return out;
+        }
+        ByteBuffer b = data();
+        double[] exact = new double[n];
+        switch (dataType) {
+            case INT64 -> { for (int i = 0; i < n; i++) { exact[i] = b.getLong(i * 8); } }
+            case INT32 -> { for (int i = 0; i < n; i++) { exact[i] = b.getInt(i * 4); } }
+            case UINT32 -> { for (int i = 0; i < n; i++) { exact[i] = b.getInt(i * 4) & 0xffffffffL; } }
+            default -> exact = null;
+        }
+        if (exact != null) {
+            return exact;
+        }
+        float[] f = toFloatArray();
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = f[i];
+        }
+        return out;
+    }
+
+    /** The raw little-endian C-order bytes as a new array. */
+    public byte[] toByteArray() {
+        ByteBuffer b = data();
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+
+    /** Whether {@code other} has the same data type, shape and bytes. */
+    public boolean contentEquals(Tensor other) {
+        return other != null && dataType == other.dataType && Arrays.equals(shape, other.shape)
+                && data.equals(other.data);
     }
 
     /** Creates an NDArray with this tensor's type, shape and values in the given manager. */

@@ -1,0 +1,449 @@
+package org.dckd.checkpoint;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+import ai.djl.ndarray.types.DataType;
+
+import net.razorvine.pickle.Opcodes;
+import net.razorvine.pickle.PickleException;
+import net.razorvine.pickle.PickleUtils;
+import net.razorvine.pickle.Unpickler;
+
+/**
+ * A weights-only unpickler for PyTorch checkpoints, modelled on PyTorch's own {@code weights_only=True} loader.
+ *
+ * <p>Every opcode that resolves a Python global ({@code GLOBAL}, {@code STACK_GLOBAL}, {@code INST}) is checked against
+ * {@link #ALLOWED_GLOBALS} before anything is built; a global that is not listed aborts loading with a
+ * {@link DisallowedGlobalException}. Extension codes ({@code EXT1/2/4}) are always refused. Calls ({@code REDUCE},
+ * {@code NEWOBJ}, {@code NEWOBJ_EX}, {@code OBJ}) accept only the callables this class itself put on the stack, and
+ * {@code BUILD} only updates the attributes of an {@code OrderedDict} (PyTorch stores the state dict's
+ * {@code _metadata} that way). Dicts keep their insertion order. Pyrolite's process-wide constructor registry is
+ * never consulted. Persistent ids (storages) become {@link StorageRecord.Slice}s registered in {@link #records()}.
+ */
+final class TorchUnpickler extends Unpickler {
+
+    /** A Python global this unpickler allows; it is what the pickle's stack holds in its place. */
+    static final class PyGlobal {
+        private final String name;
+        private final DataType dataType;
+        private final Function<Object[], Object> call;
+        private final boolean isClass;
+
+        private PyGlobal(String name, DataType dataType, boolean isClass, Function<Object[], Object> call) {
+            this.name = name;
+            this.dataType = dataType;
+            this.isClass = isClass;
+            this.call = call;
+        }
+
+        String name() {
+            return name;
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** An {@code OrderedDict} (or dict) built by the pickle; attributes set by {@code BUILD} are kept aside. */
+    static final class PyDict extends LinkedHashMap<Object, Object> {
+        private static final long serialVersionUID = 1L;
+        private final Map<Object, Object> attributes = new LinkedHashMap<>();
+
+        Map<Object, Object> attributes() {
+            return attributes;
+        }
+    }
+
+    /** Fully qualified names of the allowed globals, with the objects that stand for them. */
+    static final Map<String, PyGlobal> ALLOWED_GLOBALS;
+
+    private static final Map<String, DataType> STORAGE_TYPES = Map.ofEntries(
+            Map.entry("FloatStorage", DataType.FLOAT32), Map.entry("DoubleStorage", DataType.FLOAT64),
+            Map.entry("HalfStorage", DataType.FLOAT16), Map.entry("BFloat16Storage", DataType.BFLOAT16),
+            Map.entry("LongStorage", DataType.INT64), Map.entry("IntStorage", DataType.INT32),
+            Map.entry("ShortStorage", DataType.INT16), Map.entry("CharStorage", DataType.INT8),
+            Map.entry("ByteStorage", DataType.UINT8), Map.entry("BoolStorage", DataType.BOOLEAN),
+            Map.entry("UntypedStorage", DataType.UINT8));
+
+    private static final Map<String, DataType> DTYPES = Map.ofEntries(
+            Map.entry("float32", DataType.FLOAT32), Map.entry("float64", DataType.FLOAT64),
+            Map.entry("float16", DataType.FLOAT16), Map.entry("bfloat16", DataType.BFLOAT16),
+            Map.entry("int64", DataType.INT64), Map.entry("int32", DataType.INT32),
+            Map.entry("int16", DataType.INT16), Map.entry("int8", DataType.INT8),
+            Map.entry("uint8", DataType.UINT8), Map.entry("bool", DataType.BOOLEAN),
+            Map.entry("uint16", DataType.UINT16), Map.entry("uint32", DataType.UINT32),
+            Map.entry("uint64", DataType.UINT64));
+
+    static {
+        Map<String, PyGlobal> g = new LinkedHashMap<>();
+        add(g, new PyGlobal("collections.OrderedDict", null, true, TorchUnpickler::orderedDict));
+        add(g, new PyGlobal("torch._utils._rebuild_tensor", null, false, a -> rebuildTensor(a, 4, false)));
+        add(g, new PyGlobal("torch._utils._rebuild_tensor_v2", null, false, a -> rebuildTensor(a, 6, false)));
+        add(g, new PyGlobal("torch._utils._rebuild_tensor_v3", null, false, a -> rebuildTensor(a, 7, true)));
+        add(g, new PyGlobal("torch._utils._rebuild_parameter", null, false, a -> parameterData(a, 3)));
+        add(g, new PyGlobal("torch._utils._rebuild_parameter_with_state", null, false, a -> parameterData(a, 4)));
+        add(g, new PyGlobal("torch.Size", null, true, TorchUnpickler::size));
+        STORAGE_TYPES.forEach((n, t) -> add(g, new PyGlobal("torch." + n, t, true, null)));
+        DTYPES.forEach((n, t) -> add(g, new PyGlobal("torch." + n, t, false, null)));
+        ALLOWED_GLOBALS = Collections.unmodifiableMap(g);
+    }
+
+    private static void add(Map<String, PyGlobal> map, PyGlobal global) {
+        map.put(global.name, global);
+    }
+
+    /** The allow-list in words, for messages (the exact list is {@link #ALLOWED_GLOBALS}). */
+    static final String ALLOWED_SUMMARY = "collections.OrderedDict, torch._utils._rebuild_tensor(_v2, _v3), "
+            + "torch._utils._rebuild_parameter(_with_state), the torch.*Storage types, torch.Size and the torch dtypes";
+
+    private static final Set<String> DANGEROUS_MODULES = Set.of("os", "posix", "nt", "subprocess", "sys", "shutil",
+            "socket", "pty", "importlib", "runpy", "webbrowser", "pickle", "marshal", "types", "ctypes", "code",
+            "codeop", "multiprocessing", "asyncio", "io", "_io", "pathlib", "tempfile", "requests", "urllib");
+
+    private final Path file;
+    private final Map<String, StorageRecord> records = new LinkedHashMap<>();
+
+    /**
+     * Creates an unpickler for one checkpoint file.
+     *
+     * @param file the checkpoint (named in every error)
+     */
+    TorchUnpickler(Path file) {
+        this.file = file;
+    }
+
+    /** The storage records referenced so far, by key, in first-reference order. */
+    Map<String, StorageRecord> records() {
+        return records;
+    }
+
+    @Override
+    protected Object dispatch(short opcode) throws PickleException, IOException {
+        switch (opcode) {
+            case Opcodes.GLOBAL -> {
+                String module = PickleUtils.readline(input);
+                String name = PickleUtils.readline(input);
+                stack.add(resolve(module, name, "GLOBAL"));
+            }
+            case Opcodes.STACK_GLOBAL -> {
+                Object name = stack.pop();
+                Object module = stack.pop();
+                if (!(module instanceof String) || !(name instanceof String)) {
+                    throw malformed("STACK_GLOBAL needs two strings, found " + kind(module) + " and " + kind(name));
+                }
+                stack.add(resolve((String) module, (String) name, "STACK_GLOBAL"));
+            }
+            case Opcodes.INST -> {
+                String module = PickleUtils.readline(input);
+                String name = PickleUtils.readline(input);
+                PyGlobal global = resolve(module, name, "INST");
+                List<Object> args = stack.pop_all_since_marker();
+                stack.add(call(global, args.toArray(), "INST"));
+            }
+            case Opcodes.OBJ -> {
+                List<Object> all = stack.pop_all_since_marker();
+                if (all.isEmpty()) {
+                    throw malformed("OBJ without a class");
+                }
+                stack.add(call(all.get(0), all.subList(1, all.size()).toArray(), "OBJ"));
+            }
+            case Opcodes.EXT1, Opcodes.EXT2, Opcodes.EXT4 -> {
+                int width = opcode == Opcodes.EXT1 ? 1 : opcode == Opcodes.EXT2 ? 2 : 4;
+                byte[] code = PickleUtils.readbytes(input, width);
+                long value = 0;
+                for (int i = width - 1; i >= 0; i--) {
+                    value = (value << 8) | (code[i] & 0xff);
+                }
+                throw refused("extension code " + value, "EXT" + width);
+            }
+            case Opcodes.REDUCE -> {
+                Object args = stack.pop();
+                Object callable = stack.pop();
+                stack.add(call(callable, tuple(args, "REDUCE"), "REDUCE"));
+            }
+            case Opcodes.NEWOBJ -> {
+                Object args = stack.pop();
+                Object cls = stack.pop();
+                stack.add(newObject(cls, tuple(args, "NEWOBJ")));
+            }
+            case Opcodes.NEWOBJ_EX -> {
+                Object kwargs = stack.pop();
+                Object args = stack.pop();
+                Object cls = stack.pop();
+                if (!(kwargs instanceof Map<?, ?> m) || !m.isEmpty()) {
+                    throw malformed("NEWOBJ_EX with keyword arguments");
+                }
+                stack.add(newObject(cls, tuple(args, "NEWOBJ_EX")));
+            }
+            case Opcodes.BUILD -> {
+                Object state = stack.pop();
+                Object target = stack.peek();
+                if (!(target instanceof PyDict dict)) {
+                    throw malformed("BUILD (set object state) on " + kind(target) + "; only an OrderedDict's "
+                            + "attributes can be set in a weights-only checkpoint");
+                }
+                if (state instanceof Map<?, ?> attrs) {
+                    dict.attributes().putAll(attrs);
+                } else if (state instanceof Object[] pair && pair.length == 2) {
+                    if (pair[0] instanceof Map<?, ?> attrs) {
+                        dict.attributes().putAll(attrs);
+                    }
+                    if (pair[1] instanceof Map<?, ?> slots) {
+                        dict.attributes().putAll(slots);
+                    }
+                } else if (state != null) {
+                    throw malformed("BUILD with a " + kind(state) + " state");
+                }
+            }
+            case Opcodes.EMPTY_DICT -> stack.add(new PyDict());
+            case Opcodes.DICT -> {
+                List<Object> items = stack.pop_all_since_marker();
+                PyDict dict = new PyDict();
+                putPairs(dict, items, "DICT");
+                stack.add(dict);
+            }
+            case Opcodes.SETITEMS -> {
+                List<Object> items = stack.pop_all_since_marker();
+                putPairs(targetDict("SETITEMS"), items, "SETITEMS");
+            }
+            case Opcodes.SETITEM -> {
+                Object value = stack.pop();
+                Object key = stack.pop();
+                targetDict("SETITEM").put(key, value);
+            }
+            default -> {
+                return super.dispatch(opcode);
+            }
+        }
+        return NO_RETURN_VALUE;
+    }
+
+    @Override
+    protected Object persistentLoad(Object pid) {
+        if (!(pid instanceof Object[] t) || t.length < 5 || !"storage".equals(t[0])) {
+            throw malformed("unsupported persistent id " + describePid(pid) + " (expected a ('storage', ...) tuple)");
+        }
+        if (!(t[1] instanceof PyGlobal type) || type.dataType == null || !type.name.endsWith("Storage")) {
+            throw malformed("persistent id names " + kind(t[1]) + " instead of a torch storage type");
+        }
+        String key = String.valueOf(t[2]);
+        long numel = toLong(t[4], "storage size");
+        StorageRecord record = records.get(key);
+        if (record == null) {
+            record = new StorageRecord(key, type.dataType, numel);
+            records.put(key, record);
+        } else if (record.dataType() != type.dataType || record.numel() != numel) {
+            throw malformed("storage '" + key + "' is declared twice with different types or sizes");
+        }
+        if (t.length > 5 && t[5] != null) {
+            // legacy format: (view_key, offset, view_size) into the root storage
+            if (!(t[5] instanceof Object[] view) || view.length != 3) {
+                throw malformed("malformed storage view " + describePid(t[5]));
+            }
+            long offset = toLong(view[1], "view offset");
+            long viewSize = toLong(view[2], "view size");
+            if (offset < 0 || viewSize < 0 || offset + viewSize > numel) {
+                throw new CheckpointException(CheckpointException.Reason.SIZE_MISMATCH, file,
+                        "storage view '" + view[0] + "' (offset " + offset + ", size " + viewSize
+                                + ") lies outside its storage '" + key + "' of " + numel + " elements");
+            }
+            return new StorageRecord.Slice(record, offset, viewSize);
+        }
+        return new StorageRecord.Slice(record, 0, numel);
+    }
+
+    @Override
+    protected Object next_buffer() {
+        throw malformed("out-of-band buffers (pickle protocol 5 NEXT_BUFFER) are not used by checkpoints");
+    }
+
+    private PyGlobal resolve(String module, String name, String opcode) {
+        PyGlobal global = ALLOWED_GLOBALS.get(module + "." + name);
+        if (global == null) {
+            throw refused(module + "." + name, opcode);
+        }
+        return global;
+    }
+
+    private Object call(Object callable, Object[] args, String opcode) {
+        if (!(callable instanceof PyGlobal global)) {
+            throw malformed(opcode + " calls " + kind(callable) + ", which is not callable");
+        }
+        if (global.call == null) {
+            throw malformed(opcode + " calls " + global.name + ", which a checkpoint never calls");
+        }
+        try {
+            return global.call.apply(args);
+        } catch (CheckpointException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw malformed(global.name + " called with unexpected arguments (" + e.getMessage() + ")");
+        }
+    }
+
+    private Object newObject(Object cls, Object[] args) {
+        if (!(cls instanceof PyGlobal global) || !global.isClass || global.call == null) {
+            throw malformed("NEWOBJ on " + kind(cls) + ", which is not a class a checkpoint instantiates");
+        }
+        return call(global, args, "NEWOBJ");
+    }
+
+    private Object[] tuple(Object args, String opcode) {
+        if (args instanceof Object[] a) {
+            return a;
+        }
+        throw malformed(opcode + " needs a tuple of arguments, found " + kind(args));
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<Object, Object> targetDict(String opcode) {
+        Object top = stack.peek();
+        if (!(top instanceof Map<?, ?>)) {
+            throw malformed(opcode + " on " + kind(top) + " instead of a dict");
+        }
+        return (Map<Object, Object>) top;
+    }
+
+    private void putPairs(Map<Object, Object> dict, List<Object> items, String opcode) {
+        if (items.size() % 2 != 0) {
+            throw malformed(opcode + " with an odd number of items");
+        }
+        for (int i = 0; i < items.size(); i += 2) {
+            dict.put(items.get(i), items.get(i + 1));
+        }
+    }
+
+    private DisallowedGlobalException refused(String global, String opcode) {
+        String why;
+        String module = global.contains(".") ? global.substring(0, global.indexOf('.')) : global;
+        if (DANGEROUS_MODULES.contains(module) || global.startsWith("builtins.") || global.startsWith("__builtin__.")
+                || global.startsWith("extension code")) {
+            why = "This global can run arbitrary code: do not trust this file.";
+        } else if (module.equals("numpy")) {
+            why = "The file stores numpy objects (for example a numpy scalar next to the weights), which a "
+                    + "weights-only reader does not build; re-save the tensors alone.";
+        } else {
+            why = "The file probably pickles a whole Python object (a model, an optimizer, a config class) rather "
+                    + "than a plain state dict; re-save it with torch.save(model.state_dict(), path).";
+        }
+        return new DisallowedGlobalException(file, global, "refused to load: the pickle references '" + global
+                + "' (" + opcode + "), which is not on the allow-list of a weights-only checkpoint. " + why
+                + " Nothing from the file was executed. Allowed are only " + ALLOWED_SUMMARY + ".");
+    }
+
+    private CheckpointException malformed(String message) {
+        return new CheckpointException(CheckpointException.Reason.CORRUPT, file, "malformed checkpoint pickle: "
+                + message);
+    }
+
+    // ------------------------------------------------------------------------------------------- allowed callables
+
+    private static Object orderedDict(Object[] args) {
+        PyDict dict = new PyDict();
+        if (args.length > 0 && args[0] != null) {
+            Iterable<?> items = args[0] instanceof Object[] a ? List.of(a) : (Iterable<?>) args[0];
+            for (Object item : items) {
+                Object[] pair = item instanceof Object[] p ? p : ((List<?>) item).toArray();
+                dict.put(pair[0], pair[1]);
+            }
+        }
+        return dict;
+    }
+
+    private static Object size(Object[] args) {
+        if (args.length == 0) {
+            return new Object[0];
+        }
+        return args[0] instanceof Object[] a ? a : ((List<?>) args[0]).toArray();
+    }
+
+    private static Object parameterData(Object[] args, int expected) {
+        if (args.length < expected - 1 || !(args[0] instanceof PickledTensor)) {
+            throw new IllegalArgumentException("expected (tensor, requires_grad, hooks...)");
+        }
+        return args[0];
+    }
+
+    private static Object rebuildTensor(Object[] args, int minArgs, boolean explicitDtype) {
+        if (args.length < minArgs || !(args[0] instanceof StorageRecord.Slice storage)) {
+            throw new IllegalArgumentException("expected (storage, offset, size, stride, ...), got "
+                    + args.length + " arguments");
+        }
+        DataType dataType = storage.record().dataType();
+        if (explicitDtype) {
+            if (!(args[6] instanceof PyGlobal dtype) || dtype.dataType == null) {
+                throw new IllegalArgumentException("argument 7 is not a dtype");
+            }
+            dataType = dtype.dataType;
+        }
+        return new PickledTensor(storage, dataType, toLong(args[1], "storage offset"), longs(args[2]),
+                longs(args[3]));
+    }
+
+    private static long[] longs(Object tuple) {
+        Object[] items = tuple instanceof Object[] a ? a : ((List<?>) tuple).toArray();
+        long[] out = new long[items.length];
+        for (int i = 0; i < items.length; i++) {
+            out[i] = toLong(items[i], "dimension");
+        }
+        return out;
+    }
+
+    private static long toLong(Object o, String what) {
+        if (o instanceof Integer || o instanceof Long || o instanceof Short || o instanceof Byte) {
+            return ((Number) o).longValue();
+        }
+        throw new IllegalArgumentException(what + " is " + kind(o) + ", not an integer");
+    }
+
+    private static String describePid(Object pid) {
+        if (pid instanceof Object[] a) {
+            List<String> parts = new ArrayList<>();
+            for (Object o : a) {
+                parts.add(o instanceof String s ? "'" + s + "'" : kind(o));
+            }
+            return "(" + String.join(", ", parts) + ")";
+        }
+        return kind(pid);
+    }
+
+    /** A short description of a pickled value for messages. */
+    static String kind(Object o) {
+        if (o == null) {
+            return "None";
+        } else if (o instanceof PickledTensor t) {
+            return t.toString();
+        } else if (o instanceof PyGlobal g) {
+            return g.name;
+        } else if (o instanceof Map<?, ?> m) {
+            return "dict of " + m.size() + " entries";
+        } else if (o instanceof List<?> l) {
+            return "list of " + l.size();
+        } else if (o instanceof Object[] a) {
+            return "tuple of " + a.length;
+        } else if (o instanceof String) {
+            return "string";
+        } else if (o instanceof Boolean) {
+            return "bool";
+        } else if (o instanceof Double) {
+            return "float";
+        } else if (o instanceof Number) {
+            return "int";
+        } else if (o instanceof byte[]) {
+            return "bytes";
+        } else if (o instanceof StorageRecord.Slice) {
+            return "storage";
+        }
+        return o.getClass().getSimpleName();
+    }
+}
