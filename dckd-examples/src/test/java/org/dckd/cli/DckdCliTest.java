@@ -1,0 +1,119 @@
+package org.dckd.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.dckd.testing.SharedData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import picocli.CommandLine;
+
+class DckdCliTest {
+
+    /** Runs the CLI in-process and captures its output. */
+    private record Run(int status, String out, String err) {}
+
+    private static Run run(String... args) {
+        CommandLine cl = DckdCli.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int status = cl.execute(args);
+        return new Run(status, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpListsTheCommands() {
+        Run r = run("--help");
+        assertEquals(0, r.status());
+        for (String c : new String[] {"quickstart", "evaluate", "presets"}) {
+            assertTrue(r.out().contains(c), r.out());
+        }
+    }
+
+    @Test
+    void evaluateWritesTheJsonAndCsvReports(@TempDir Path dir) throws Exception {
+        Path weights = SharedData.require("data/weights/rlfn_official/rlfn_s_x4.pth");
+        Path set5 = SharedData.require("data/benchmarks/Set5");
+        Path json = dir.resolve("set5.json");
+        Path csv = dir.resolve("set5.csv");
+        Run r = run("evaluate", "--model", "rlfn_s", "--weights", weights.toString(), "--scale", "4",
+                "--data", set5.toString(), "--json", json.toString(), "--csv", csv.toString());
+        assertEquals(0, r.status(), r.err());
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        assertEquals(5, root.get("images").size());
+        assertEquals("baby", root.get("images").get(0).get("name").asText());
+        // published RLFN-S x4 Set5: 32.23 dB; our reference table gives 32.2395
+        assertEquals(32.2395, root.get("mean_psnr").asDouble(), 0.002);
+        assertTrue(root.get("mean_ssim").asDouble() > 0.89 && root.get("mean_ssim").asDouble() < 0.90);
+        assertEquals(7, Files.readAllLines(csv).size(), "header + 5 images + mean");
+        assertTrue(r.out().contains("mean"), r.out());
+
+        // a second run refuses to overwrite the reports, before doing any work
+        String before = Files.readString(json);
+        Run again = run("evaluate", "--model", "rlfn_s", "--weights", weights.toString(), "--scale", "4",
+                "--data", set5.toString(), "--json", json.toString());
+        assertEquals(1, again.status());
+        assertTrue(again.err().contains("already exists") && again.err().contains(json.toString()), again.err());
+        assertEquals(before, Files.readString(json));
+    }
+
+    @Test
+    void tiledEvaluationStaysCloseToWholeImages(@TempDir Path dir) throws Exception {
+        Path weights = SharedData.require("data/weights/rlfn_official/rlfn_s_x4.pth");
+        Path set5 = SharedData.require("data/benchmarks/Set5");
+        Path json = dir.resolve("tiled.json");
+        Run r = run("evaluate", "--model", "rlfn_s", "--weights", weights.toString(), "--scale", "4",
+                "--data", set5.toString(), "--tile", "40", "--tile-overlap", "16", "--json", json.toString());
+        assertEquals(0, r.status(), r.err());
+        double tiled = new ObjectMapper().readTree(json.toFile()).get("mean_psnr").asDouble();
+        assertEquals(32.2395, tiled, 0.05, "tiling with overlap changes results only near seams");
+    }
+
+    @Test
+    void aWrongCheckpointIsAClearError() {
+        Path weights = SharedData.require("data/weights/imdn_official/IMDN_x4.pth");
+        Path set5 = SharedData.require("data/benchmarks/Set5");
+        Run r = run("evaluate", "--model", "rlfn", "--weights", weights.toString(), "--scale", "4",
+                "--data", set5.toString());
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("IMDN_x4.pth") && r.err().contains("missing"), r.err());
+    }
+
+    @Test
+    void anUnknownModelNamesThePresets() {
+        Run r = run("evaluate", "--model", "edsr", "--scale", "4", "--data", "nowhere");
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("edsr") && r.err().contains("rlfn_s"), r.err());
+    }
+
+    @Test
+    void aModelConfigFileWithAnUnknownKeyIsRejectedWithItsPath(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("net.yaml");
+        Files.writeString(cfg, "type: rlfn\nscale: 4\nfeature_channel: 48\n");
+        Run r = run("evaluate", "--model", cfg.toString(), "--scale", "4", "--data", "nowhere");
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("net.yaml") && r.err().contains("feature_channel"), r.err());
+    }
+
+    @Test
+    void aModelConfigFileBuildsTheNetwork(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("net.json");
+        Files.writeString(cfg, "{\"type\": \"rlfn\", \"scale\": 2, \"feature_channels\": 48}");
+        Path hr = SharedData.require("data/benchmarks/Set5/HR");
+        Run r = run("evaluate", "--model", cfg.toString(), "--scale", "2", "--data", hr.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("454,620 parameters"), r.out());
+        assertTrue(r.err().contains("random weights"), r.err());
+    }
+}
