@@ -44,7 +44,11 @@ final class Golden {
      * own decoder rejects Fortran-order arrays, which {@code numpy.savez} writes for transposed tensors.
      */
     static Map<String, NDArray> npz(NDManager manager, String name) {
-        Path path = file(name);
+        return npz(manager, file(name));
+    }
+
+    /** Every array of an {@code .npz} file, as {@link #npz(NDManager, String)}. */
+    static Map<String, NDArray> npz(NDManager manager, Path path) {
         Map<String, NDArray> out = new LinkedHashMap<>();
         try (ZipFile zip = new ZipFile(path.toFile())) {
             for (ZipEntry entry : java.util.Collections.list(zip.entries())) {

@@ -19,6 +19,7 @@ import org.dckd.checkpoint.Checkpoints;
 import org.dckd.checkpoint.StateDict;
 import org.dckd.checkpoint.Tensor;
 import org.dckd.checkpoint.WeightLoader;
+import org.dckd.nn.MirrorPad;
 import org.dckd.nn.TorchModule;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -185,6 +186,12 @@ class SwinIrGoldenTest {
             }
             // main_test_swinir.py: symmetric pad of a whole window's remainder, then crop
             for (String size : List.of("24x32", "21x30")) {
+                NDArray x = io.get("x_" + size);
+                SwinIrConfig.Padding p = SwinIrConfig.Padding.MIRROR_TEST;
+                NDArray padded = MirrorPad.symmetric(MirrorPad.symmetric(x, 2, 0, p.padFor((int) x.getShape().get(2), 8)),
+                        3, 0, p.padFor((int) x.getShape().get(3), 8));
+                assertEquals(0f, padded.sub(io.get("x_" + size + "_testpad")).abs().max().getFloat(), 0f,
+                        "x_" + size + "_testpad");
                 Golden.assertClose(name + " y_" + size + "_testpad", io.get("y_" + size + "_testpad"),
                         mirror.forward(ps, new ai.djl.ndarray.NDList(io.get("x_" + size)), false).head());
             }
