@@ -116,4 +116,15 @@ class DckdCliTest {
         assertTrue(r.out().contains("454,620 parameters"), r.out());
         assertTrue(r.err().contains("random weights"), r.err());
     }
+
+    @Test
+    void quickstartRunsWithNoFiles() {
+        Run r = run("quickstart", "--images", "2", "--size", "64");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("bicubic"), r.out());
+        for (String preset : org.dckd.backbones.Backbones.presets()) {
+            assertTrue(r.out().contains(preset), preset + " missing from\n" + r.out());
+        }
+        assertTrue(r.out().contains("outputs identical"), r.out());
+    }
 }
