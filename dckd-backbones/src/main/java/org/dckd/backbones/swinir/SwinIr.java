@@ -238,7 +238,8 @@ public final class SwinIr extends SrBackbone {
     private NDArray run(ParameterStore ps, NDArray input, boolean training, Map<String, NDArray> taps) {
         Shape shape = input.getShape();
         if (shape.dimension() != 4 || shape.get(1) != config.inChans()) {
-            throw new IllegalArgumentException("SwinIR expects (B, " + config.inChans() + ", H, W) input, got " + shape);
+            throw new IllegalArgumentException(
+                    "SwinIR expects (B, " + config.inChans() + ", H, W) input, got " + shape);
         }
         int h = Math.toIntExact(shape.get(2));
         int w = Math.toIntExact(shape.get(3));
@@ -267,12 +268,14 @@ public final class SwinIr extends SrBackbone {
                         + config.imgSize() + "x" + config.imgSize() + ", got " + hp + "x" + wp);
             }
             NDArray pos = ps.getValue(absolutePosEmbed, input.getDevice(), training);
-            t = t.add(pos.reshape(1, hp, wp, config.embedDim()));
+            // token-first so that every result stays in the input's manager
+            long b = t.getShape().get(0);
+            t = t.reshape(b, hp * wp, config.embedDim()).add(pos).reshape(b, hp, wp, config.embedDim());
         }
         int window = config.blockWindowSize();
         if (hp % window != 0 || wp % window != 0) {
-            throw new IllegalArgumentException("padded input " + hp + "x" + wp + " is not a multiple of the Swin window "
-                    + window);
+            throw new IllegalArgumentException(
+                    "padded input " + hp + "x" + wp + " is not a multiple of the Swin window " + window);
         }
         NDArray mask = config.shiftSize() > 0 && layers.stream().anyMatch(l -> l.blocks().size() > 1)
                 ? ShiftedWindowMask.create(manager, (int) hp, (int) wp, window, config.shiftSize())
