@@ -173,7 +173,8 @@ public record SwinIrConfig(
         /**
          * The official {@code main_test_swinir.py}: symmetric padding (edge repeated) of
          * {@code (h / window + 1) * window - h} rows at the bottom and the same rule for columns at the right, which
-         * adds a whole extra window when the size is already a multiple.
+         * adds a whole extra window when the size is already a multiple. For sides shorter than the pad (below half a
+         * window), where the official script fails, the mirrored pattern continues periodically.
          */
         MIRROR_TEST("mirror_test");
 
