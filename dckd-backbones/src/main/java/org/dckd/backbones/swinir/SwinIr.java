@@ -49,6 +49,10 @@ import org.dckd.nn.TorchModule;
  * {@code layers.0.residual_group.blocks.1.attn.relative_position_bias_table}, ...; see {@link TorchModule}). The
  * buffers {@code relative_position_index} (verified on load) and {@code attn_mask} (only valid for {@code img_size}
  * inputs; never loaded) are declared by the attention and Swin blocks.
+ *
+ * <p>Fresh parameters follow the official initialisation where it is explicit (Linear weights and the position tables
+ * truncated normal with std 0.02, Linear biases 0, LayerNorm 1 and 0); convolutions use DJL's default initialiser, not
+ * PyTorch's default. Training mode applies stochastic depth ({@code drop_path_rate}).
  */
 public final class SwinIr extends SrBackbone {
 
@@ -80,7 +84,7 @@ public final class SwinIr extends SrBackbone {
     /**
      * Named intermediate outputs of one forward pass.
      *
-     * @param output the network output (same as {@link #forward})
+     * @param output the network output (the same as a plain forward pass)
      * @param taps module outputs by official module name, in execution order (see
      *     {@link SwinIr#forwardWithFeatures})
      */
