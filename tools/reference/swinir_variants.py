@@ -113,7 +113,8 @@ def main():
         x = deterministic_input(c, h, w, 0.3 * k)
         with torch.no_grad():
             if padding == 'mirror_test':
-                y = model(mirror_test_pad(x, kwargs['window_size']))[..., :h * kwargs['upscale'], :w * kwargs['upscale']]
+                s = kwargs['upscale']
+                y = model(mirror_test_pad(x, kwargs['window_size']))[..., :h * s, :w * s]
             else:
                 y = model(x)  # the model's own check_image_size (reflect)
         arrays[name + '/x'] = x.numpy()

@@ -43,8 +43,9 @@ final class Rstb extends AbstractBlock {
         int heads = config.numHeads().get(layer);
         for (int i = 0; i < depth; i++) {
             int shift = i % 2 == 0 ? 0 : config.shiftSize();
-            blocks.add(addChildBlock("residual_group.blocks." + i, new SwinTransformerBlock(dim, config.imgSize(), heads,
-                    config.blockWindowSize(), shift, config.mlpHiddenDim(), config.qkvBias(), dropPaths[i])));
+            SwinTransformerBlock block = new SwinTransformerBlock(dim, config.imgSize(), heads,
+                    config.blockWindowSize(), shift, config.mlpHiddenDim(), config.qkvBias(), dropPaths[i]);
+            blocks.add(addChildBlock("residual_group.blocks." + i, block));
         }
         conv = addChildBlock("conv", SwinIr.residualConv(config));
     }

@@ -49,6 +49,10 @@ import org.dckd.nn.TorchModule;
  * {@code layers.0.residual_group.blocks.1.attn.relative_position_bias_table}, ...; see {@link TorchModule}). The
  * buffers {@code relative_position_index} (verified on load) and {@code attn_mask} (only valid for {@code img_size}
  * inputs; never loaded) are declared by the attention and Swin blocks.
+ *
+ * <p>Fresh parameters follow the official initialisation where it is explicit (Linear weights and the position tables
+ * truncated normal with std 0.02, Linear biases 0, LayerNorm 1 and 0); convolutions use DJL's default initialiser, not
+ * PyTorch's default. Training mode applies stochastic depth ({@code drop_path_rate}).
  */
 public final class SwinIr extends SrBackbone {
 
@@ -80,7 +84,7 @@ public final class SwinIr extends SrBackbone {
     /**
      * Named intermediate outputs of one forward pass.
      *
-     * @param output the network output (same as {@link #forward})
+     * @param output the network output (the same as a plain forward pass)
      * @param taps module outputs by official module name, in execution order (see
      *     {@link SwinIr#forwardWithFeatures})
      */
@@ -238,7 +242,8 @@ public final class SwinIr extends SrBackbone {
     private NDArray run(ParameterStore ps, NDArray input, boolean training, Map<String, NDArray> taps) {
         Shape shape = input.getShape();
         if (shape.dimension() != 4 || shape.get(1) != config.inChans()) {
-            throw new IllegalArgumentException("SwinIR expects (B, " + config.inChans() + ", H, W) input, got " + shape);
+            throw new IllegalArgumentException(
+                    "SwinIR expects (B, " + config.inChans() + ", H, W) input, got " + shape);
         }
         int h = Math.toIntExact(shape.get(2));
         int w = Math.toIntExact(shape.get(3));
@@ -267,12 +272,14 @@ public final class SwinIr extends SrBackbone {
                         + config.imgSize() + "x" + config.imgSize() + ", got " + hp + "x" + wp);
             }
             NDArray pos = ps.getValue(absolutePosEmbed, input.getDevice(), training);
-            t = t.add(pos.reshape(1, hp, wp, config.embedDim()));
+            // token-first so that every result stays in the input's manager
+            long b = t.getShape().get(0);
+            t = t.reshape(b, hp * wp, config.embedDim()).add(pos).reshape(b, hp, wp, config.embedDim());
         }
         int window = config.blockWindowSize();
         if (hp % window != 0 || wp % window != 0) {
-            throw new IllegalArgumentException("padded input " + hp + "x" + wp + " is not a multiple of the Swin window "
-                    + window);
+            throw new IllegalArgumentException(
+                    "padded input " + hp + "x" + wp + " is not a multiple of the Swin window " + window);
         }
         NDArray mask = config.shiftSize() > 0 && layers.stream().anyMatch(l -> l.blocks().size() > 1)
                 ? ShiftedWindowMask.create(manager, (int) hp, (int) wp, window, config.shiftSize())

@@ -173,7 +173,8 @@ public record SwinIrConfig(
         /**
          * The official {@code main_test_swinir.py}: symmetric padding (edge repeated) of
          * {@code (h / window + 1) * window - h} rows at the bottom and the same rule for columns at the right, which
-         * adds a whole extra window when the size is already a multiple.
+         * adds a whole extra window when the size is already a multiple. For sides shorter than the pad (below half a
+         * window), where the official script fails, the mirrored pattern continues periodically.
          */
         MIRROR_TEST("mirror_test");
 
@@ -287,8 +288,8 @@ public record SwinIrConfig(
             }
         }
         if (!(mlpRatio > 0) || Double.isInfinite(mlpRatio) || (int) (embedDim * mlpRatio) < 1) {
-            throw new IllegalArgumentException("swinir mlp_ratio: must be positive with int(embed_dim * mlp_ratio) >= 1,"
-                    + " got " + mlpRatio);
+            throw new IllegalArgumentException(
+                    "swinir mlp_ratio: must be positive with int(embed_dim * mlp_ratio) >= 1, got " + mlpRatio);
         }
         depths = List.copyOf(depths);
         numHeads = List.copyOf(numHeads);
@@ -413,8 +414,9 @@ public record SwinIrConfig(
     /**
      * SwinIR-M, the official classical SR model ({@code main_test_swinir.py}, task {@code classical_sr}):
      * embed_dim 180, depths [6] x 6, num_heads [6] x 6, mlp_ratio 2, window 8, {@code pixelshuffle}, {@code 1conv}.
-     * {@code img_size} is 48, the training patch size of the DIV2K-trained release ({@code s48w8}) and of DCKD's teacher
-     * configs; the DF2K release ({@code s64w8}) used 64. It only changes the stored {@code attn_mask} buffers.
+     * {@code img_size} is 48, the training patch size of the DIV2K-trained release ({@code s48w8}) and of DCKD's
+     * teacher configs; the DF2K release ({@code s64w8}) used 64. It only changes the stored {@code attn_mask}
+     * buffers.
      *
      * @param scale the upscaling factor (2^n or 3)
      * @return the config

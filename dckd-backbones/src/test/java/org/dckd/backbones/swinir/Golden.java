@@ -40,8 +40,8 @@ final class Golden {
     }
 
     /**
-     * Every array of an {@code .npz} (float32, float64 or int64; C or Fortran order), by name, in {@code manager}. DJL's
-     * own decoder rejects Fortran-order arrays, which {@code numpy.savez} writes for transposed tensors.
+     * Every array of an {@code .npz} (float32, float64 or int64; C or Fortran order), by name, in {@code manager}.
+     * DJL's own decoder rejects Fortran-order arrays, which {@code numpy.savez} writes for transposed tensors.
      */
     static Map<String, NDArray> npz(NDManager manager, String name) {
         return npz(manager, file(name));

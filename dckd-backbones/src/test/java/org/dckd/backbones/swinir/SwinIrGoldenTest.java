@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
@@ -178,22 +179,23 @@ class SwinIrGoldenTest {
             // the model's own check_image_size (reflect; nothing to pad for multiples of 8)
             for (String size : List.of("24x32", "21x30")) {
                 Golden.assertClose(name + " y_" + size + "_direct", io.get("y_" + size + "_direct"),
-                        reflect.forward(ps, new ai.djl.ndarray.NDList(io.get("x_" + size)), false).head());
+                        reflect.forward(ps, new NDList(io.get("x_" + size)), false).head());
             }
             for (String size : List.of("32x32", imgSize)) {
                 Golden.assertClose(name + " y_" + size, io.get("y_" + size),
-                        reflect.forward(ps, new ai.djl.ndarray.NDList(io.get("x_" + size)), false).head());
+                        reflect.forward(ps, new NDList(io.get("x_" + size)), false).head());
             }
             // main_test_swinir.py: symmetric pad of a whole window's remainder, then crop
             for (String size : List.of("24x32", "21x30")) {
                 NDArray x = io.get("x_" + size);
                 SwinIrConfig.Padding p = SwinIrConfig.Padding.MIRROR_TEST;
-                NDArray padded = MirrorPad.symmetric(MirrorPad.symmetric(x, 2, 0, p.padFor((int) x.getShape().get(2), 8)),
-                        3, 0, p.padFor((int) x.getShape().get(3), 8));
+                int padH = p.padFor((int) x.getShape().get(2), 8);
+                int padW = p.padFor((int) x.getShape().get(3), 8);
+                NDArray padded = MirrorPad.symmetric(MirrorPad.symmetric(x, 2, 0, padH), 3, 0, padW);
                 assertEquals(0f, padded.sub(io.get("x_" + size + "_testpad")).abs().max().getFloat(), 0f,
                         "x_" + size + "_testpad");
                 Golden.assertClose(name + " y_" + size + "_testpad", io.get("y_" + size + "_testpad"),
-                        mirror.forward(ps, new ai.djl.ndarray.NDList(io.get("x_" + size)), false).head());
+                        mirror.forward(ps, new NDList(io.get("x_" + size)), false).head());
             }
         }
     }

@@ -136,4 +136,27 @@ class SwinIrTest {
             assertNotEquals(0f, a.sub(t).abs().max().getFloat());
         }
     }
+
+    @Test
+    void forwardPassesLeaveNothingBehindInTheNetworksManager() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            SwinIr net = tiny(Upsampler.PIXEL_SHUFFLE, 2).toBuilder().optImgSize(8).optApe(true).build().build();
+            net.initialize(manager);
+            int before = manager.getManagedArrays().size();
+            for (boolean training : new boolean[] {false, true}) {
+                try (NDManager step = manager.newSubManager()) {
+                    NDArray x = step.randomUniform(0f, 1f, new Shape(1, 3, 7, 8));
+                    if (training) {
+                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                            NDArray y = net.forward(new ParameterStore(step, false), new NDList(x), true).head();
+                            gc.backward(y.mean());
+                        }
+                    } else {
+                        net.forwardWithFeatures(new ParameterStore(step, false), x, false);
+                    }
+                }
+            }
+            assertEquals(before, manager.getManagedArrays().size());
+        }
+    }
 }
