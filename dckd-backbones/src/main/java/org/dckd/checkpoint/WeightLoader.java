@@ -185,7 +185,6 @@ public final class WeightLoader {
                     }
                 }
                 checkedBuffers.add(key);
-                matched++;
             }
         }
         List<String> unexpected = new ArrayList<>();
