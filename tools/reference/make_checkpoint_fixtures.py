@@ -9,6 +9,8 @@ Output: dckd-backbones/src/test/resources/checkpoint/ (a few KB in total).
   view, an expanded (stride 0) view, slices sharing one storage at an offset, a 0-d scalar, an empty tensor and an
   nn.Parameter; in the zip format and in the legacy (non-zip) format. dtypes_bigendian.pth: the zip file rewritten
   with byteorder "big". dtypes_expected.json: dtype, shape and C-order values of every tensor.
+* numpy_compressed.npz: numpy.savez_compressed with a big-endian int32 and a Fortran-order float64 array.
+* real_checkpoint_digests.json: per-tensor sums and first values of four shared checkpoints, from PyTorch.
 * wrapped_ema.pth, lightning_like.ckpt, dataparallel.pth, nested_model.pth: wrapper layouts.
 * evil_*.pkl / evil_*.pth: MALICIOUS pickles (os.system, builtins.eval, posix.system via INST and REDUCE,
   subprocess.Popen via OBJ, getattr/__import__, an extension code, a global hidden inside a valid state dict, a legacy
@@ -238,6 +240,11 @@ def main():
         "hyper_parameters": {"lr": 1e-3, "scale": 4, "channels": [52, 48]},
     }
     torch.save(lightning, os.path.join(OUT, "lightning_like.ckpt"))
+
+    import numpy as np
+    np.savez_compressed(os.path.join(OUT, "numpy_compressed.npz"),
+                        a=np.arange(6, dtype=">i4").reshape(2, 3),
+                        b=np.asfortranarray(np.arange(6, dtype="<f8").reshape(2, 3) / 2))
 
     for name, data in evil_pickles().items():
         for op in pickletools_ops(data):

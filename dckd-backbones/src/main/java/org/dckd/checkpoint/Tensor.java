@@ -151,9 +151,29 @@ public final class Tensor {
                 && data.equals(other.data);
     }
 
-    /** Creates an NDArray with this tensor's type, shape and values in the given manager. */
+    /**
+     * Creates an NDArray with this tensor's type, shape and values in the given manager.
+     *
+     * @param manager the manager that will own the array
+     * @return the array
+     * @throws UnsupportedOperationException for int16, bfloat16 and unsigned types other than uint8: creating such an
+     *     array aborts the process in DJL 0.35's PyTorch engine (native {@code terminate}), so it is refused here;
+     *     convert with {@link #toFloatArray()} instead
+     */
     public NDArray toNDArray(NDManager manager) {
+        if (!isEngineType(dataType)) {
+            throw new UnsupportedOperationException("a " + dataType + " array cannot be created: DJL's PyTorch engine "
+                    + "aborts the JVM on this type; convert with toFloatArray() instead");
+        }
         return manager.create(data(), djlShape(), dataType);
+    }
+
+    /** Whether DJL's PyTorch engine can hold arrays of this type. */
+    static boolean isEngineType(DataType t) {
+        return switch (t) {
+            case INT16, UINT16, UINT32, UINT64, BFLOAT16 -> false;
+            default -> true;
+        };
     }
 
     /** IEEE 754 half precision to float (Java 17 has no {@code Float.float16ToFloat}). */

@@ -185,7 +185,6 @@ public final class WeightLoader {
                     }
                 }
                 checkedBuffers.add(key);
-                matched++;
             }
         }
         List<String> unexpected = new ArrayList<>();
@@ -238,8 +237,10 @@ public final class WeightLoader {
         } else if (to == DataType.FLOAT64) {
             target.set(DoubleBuffer.wrap(t.toDoubleArray()));
         } else {
-            try (NDManager scratch = target.getManager().newSubManager();
-                    NDArray converted = t.toNDArray(scratch).toType(to, false)) {
+            try (NDManager scratch = target.getManager().newSubManager()) {
+                NDArray source = Tensor.isEngineType(from) ? t.toNDArray(scratch)
+                        : scratch.create(t.toFloatArray(), t.djlShape());
+                NDArray converted = source.toType(to, false);
                 target.set(converted.toByteBuffer());
             }
         }

@@ -73,13 +73,29 @@ public final class TorchModule {
         return n;
     }
 
-    /** Removes DJL's two-digit child ordinal ({@code 03block_1 -> block_1}). */
+    /**
+     * Removes DJL's two-digit child ordinal ({@code 03block_1 -> block_1}). DJL numbers children {@code %02d}, so the
+     * 100th and later children carry three or more digits; the traversals of this class therefore strip the ordinal
+     * by position ({@link #torchName(String, int)}).
+     */
     public static String torchName(String djlChildName) {
         if (djlChildName.length() > 2 && Character.isDigit(djlChildName.charAt(0))
                 && Character.isDigit(djlChildName.charAt(1))) {
             return djlChildName.substring(2);
         }
         return djlChildName;
+    }
+
+    /**
+     * Removes the ordinal DJL gave the {@code position}-th child (1-based): {@code String.format("%02d", position)}.
+     *
+     * @param djlChildName the name as DJL stores it
+     * @param position the child's 1-based position among its parent's children
+     * @return the PyTorch attribute name
+     */
+    static String torchName(String djlChildName, int position) {
+        String ordinal = String.format(java.util.Locale.ROOT, "%02d", position);
+        return djlChildName.startsWith(ordinal) ? djlChildName.substring(ordinal.length()) : torchName(djlChildName);
     }
 
     private static String torchParameterName(String djlName) {
@@ -96,8 +112,9 @@ public final class TorchModule {
         for (Pair<String, Parameter> p : block.getDirectParameters()) {
             out.put(prefix + torchParameterName(p.getKey()), p.getValue());
         }
+        int position = 0;
         for (Pair<String, Block> c : block.getChildren()) {
-            collectParameters(c.getValue(), prefix + torchName(c.getKey()) + ".", out);
+            collectParameters(c.getValue(), prefix + torchName(c.getKey(), ++position) + ".", out);
         }
     }
 
@@ -111,8 +128,9 @@ public final class TorchModule {
 
     private static void walk(Block block, String prefix, java.util.function.BiConsumer<String, Block> visitor) {
         visitor.accept(prefix, block);
+        int position = 0;
         for (Pair<String, Block> c : block.getChildren()) {
-            walk(c.getValue(), prefix + torchName(c.getKey()) + ".", visitor);
+            walk(c.getValue(), prefix + torchName(c.getKey(), ++position) + ".", visitor);
         }
     }
 }
