@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 
 import org.dckd.nn.DjlRuntime;
+import org.dckd.nn.TappedNetwork;
 import org.dckd.nn.TorchModule;
 
 /**
@@ -14,9 +15,9 @@ import org.dckd.nn.TorchModule;
  * <p>Input and output are in {@code [0, inputRange()]}: the official RLFN weights expect [0, 255], IMDN and SwinIR
  * [0, 1]. Callers convert (see {@code org.dckd.core.eval}); the network itself does no clamping. Parameter names follow
  * the PyTorch state dict of the official implementation (see {@link TorchModule}), so official {@code .pth} files load
- * strictly.
+ * strictly. Every backbone exposes named intermediate features ({@link TappedNetwork}) for feature-based distillation.
  */
-public abstract class SrBackbone extends AbstractBlock {
+public abstract class SrBackbone extends AbstractBlock implements TappedNetwork {
 
     static {
         DjlRuntime.ensureOffline();

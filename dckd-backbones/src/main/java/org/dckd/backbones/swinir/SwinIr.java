@@ -24,6 +24,7 @@ import ai.djl.util.PairList;
 
 import org.dckd.backbones.SrBackbone;
 import org.dckd.nn.MirrorPad;
+import org.dckd.nn.TappedOutput;
 import org.dckd.nn.TorchModule;
 
 /**
@@ -80,20 +81,6 @@ public final class SwinIr extends SrBackbone {
     private Conv2d convUp2;
     private Conv2d convHr;
     private Conv2d convLast;
-
-    /**
-     * Named intermediate outputs of one forward pass.
-     *
-     * @param output the network output (the same as a plain forward pass)
-     * @param taps module outputs by official module name, in execution order (see
-     *     {@link SwinIr#forwardWithFeatures})
-     */
-    public record Features(NDArray output, Map<String, NDArray> taps) {
-        /** Creates the record; the tap map is wrapped unmodifiable. */
-        public Features {
-            taps = Collections.unmodifiableMap(taps);
-        }
-    }
 
     /**
      * Builds an uninitialised network.
@@ -233,10 +220,39 @@ public final class SwinIr extends SrBackbone {
      * @param training whether to run in training mode (stochastic depth, gradients)
      * @return the output and the taps
      */
-    public Features forwardWithFeatures(ParameterStore ps, NDArray x, boolean training) {
+    @Override
+    public TappedOutput forwardWithFeatures(ParameterStore ps, NDArray x, boolean training) {
         Map<String, NDArray> taps = new LinkedHashMap<>();
         NDArray out = run(ps, x, training, taps);
-        return new Features(out, taps);
+        return new TappedOutput(out, taps);
+    }
+
+    /** The tap names of {@link #forwardWithFeatures}, in execution order (they depend on depths and upsampler). */
+    @Override
+    public List<String> tapNames() {
+        List<String> names = new ArrayList<>(List.of("conv_first", "patch_embed"));
+        List<Integer> depths = config.depths();
+        for (int i = 0; i < depths.size(); i++) {
+            for (int j = 0; j < depths.get(i); j++) {
+                names.add("layers." + i + ".residual_group.blocks." + j);
+            }
+            names.add("layers." + i);
+        }
+        names.add("norm");
+        names.add("conv_after_body");
+        switch (config.upsampler()) {
+            case PIXEL_SHUFFLE -> names.addAll(List.of("conv_before_upsample", "upsample", "conv_last"));
+            case PIXEL_SHUFFLE_DIRECT -> names.add("upsample");
+            case NEAREST_CONV -> {
+                names.addAll(List.of("conv_before_upsample", "conv_up1"));
+                if (convUp2 != null) {
+                    names.add("conv_up2");
+                }
+                names.addAll(List.of("conv_hr", "conv_last"));
+            }
+            case NONE -> names.add("conv_last");
+        }
+        return Collections.unmodifiableList(names);
     }
 
     private NDArray run(ParameterStore ps, NDArray input, boolean training, Map<String, NDArray> taps) {

@@ -1,5 +1,7 @@
 package org.dckd.backbones.swinir;
 
+import org.dckd.nn.TappedOutput;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -219,10 +221,10 @@ class SwinIrGoldenTest {
             NDArray x = Golden.npz(m, io).get("x_32x32");
             Map<String, NDArray> expected = Golden.npz(m, npz);
             assertEquals(count, expected.size());
-            SwinIr.Features f = net.forwardWithFeatures(new ParameterStore(m, false), x, false);
+            TappedOutput f = net.forwardWithFeatures(new ParameterStore(m, false), x, false);
             for (Map.Entry<String, NDArray> e : expected.entrySet()) {
-                NDArray tap = f.taps().get(e.getKey());
-                assertTrue(tap != null, name + ": no tap named " + e.getKey() + "; taps: " + f.taps().keySet());
+                NDArray tap = f.features().get(e.getKey());
+                assertTrue(tap != null, name + ": no tap named " + e.getKey() + "; taps: " + f.features().keySet());
                 Golden.assertClose(name + " " + e.getKey(), e.getValue(), tap);
             }
         }

@@ -1,5 +1,7 @@
 package org.dckd.backbones.swinir;
 
+import org.dckd.nn.TappedOutput;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -109,12 +111,12 @@ class SwinIrTest {
             net.initialize(manager);
             NDArray x = manager.randomUniform(0f, 1f, new Shape(1, 3, 8, 8));
             ParameterStore ps = new ParameterStore(manager, false);
-            SwinIr.Features f = net.forwardWithFeatures(ps, x, false);
+            TappedOutput f = net.forwardWithFeatures(ps, x, false);
             assertEquals(java.util.List.of("conv_first", "patch_embed", "layers.0.residual_group.blocks.0",
                     "layers.0.residual_group.blocks.1", "layers.0", "layers.1.residual_group.blocks.0",
                     "layers.1.residual_group.blocks.1", "layers.1", "norm", "conv_after_body", "conv_before_upsample",
-                    "upsample", "conv_last"), java.util.List.copyOf(f.taps().keySet()));
-            assertArrayEquals(new long[] {1, 64, 12}, f.taps().get("norm").getShape().getShape());
+                    "upsample", "conv_last"), java.util.List.copyOf(f.features().keySet()));
+            assertArrayEquals(new long[] {1, 64, 12}, f.features().get("norm").getShape().getShape());
             NDArray plain = net.forward(ps, new NDList(x), false).head();
             assertEquals(0f, plain.sub(f.output()).abs().max().getFloat(), 0f);
         }
