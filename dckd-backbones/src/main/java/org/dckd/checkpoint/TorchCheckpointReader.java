@@ -84,10 +84,11 @@ final class TorchCheckpointReader {
             }
         }
         ZipEntry pkl = zip.getEntry(prefix + "data.pkl");
-        TorchUnpickler unpickler = new TorchUnpickler(file);
+        ByteArrayInputStream pickle = new ByteArrayInputStream(readEntry(file, zip, pkl));
+        TorchUnpickler unpickler = new TorchUnpickler(file, pickle::available);
         Object root;
         try {
-            root = unpickler.load(new ByteArrayInputStream(readEntry(file, zip, pkl)));
+            root = unpickler.load(pickle);
         } catch (CheckpointException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -125,7 +126,8 @@ final class TorchCheckpointReader {
     static Map<String, Tensor> readLegacy(Path file, Selector selector) throws IOException {
         try (CountingInputStream in = new CountingInputStream(
                 new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-            TorchUnpickler unpickler = new TorchUnpickler(file);
+            long size = Files.size(file);
+            TorchUnpickler unpickler = new TorchUnpickler(file, () -> size - in.count());
             Object magic;
             try {
                 magic = loadPickle(file, unpickler, in, "magic number");

@@ -1,6 +1,7 @@
 package org.dckd.checkpoint;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 import ai.djl.ndarray.types.DataType;
 
@@ -111,15 +113,19 @@ final class TorchUnpickler extends Unpickler {
             "codeop", "multiprocessing", "asyncio", "io", "_io", "pathlib", "tempfile", "requests", "urllib");
 
     private final Path file;
+    private final LongSupplier remaining;
     private final Map<String, StorageRecord> records = new LinkedHashMap<>();
 
     /**
      * Creates an unpickler for one checkpoint file.
      *
      * @param file the checkpoint (named in every error)
+     * @param remaining how many bytes are left in the stream being unpickled: length-prefixed opcodes that announce
+     *     more are refused before anything is allocated (a few bytes must not make the reader allocate gigabytes)
      */
-    TorchUnpickler(Path file) {
+    TorchUnpickler(Path file, LongSupplier remaining) {
         this.file = file;
+        this.remaining = remaining;
     }
 
     /** The storage records referenced so far, by key, in first-reference order. */
@@ -221,11 +227,35 @@ final class TorchUnpickler extends Unpickler {
                 Object key = stack.pop();
                 targetDict("SETITEM").put(key, value);
             }
+            case Opcodes.BINBYTES -> stack.add(readCounted(4, "BINBYTES"));
+            case Opcodes.BINBYTES8 -> stack.add(readCounted(8, "BINBYTES8"));
+            case Opcodes.BYTEARRAY8 -> stack.add(readCounted(8, "BYTEARRAY8"));
+            case Opcodes.BINUNICODE -> stack.add(new String(readCounted(4, "BINUNICODE"), StandardCharsets.UTF_8));
+            case Opcodes.BINUNICODE8 -> stack.add(new String(readCounted(8, "BINUNICODE8"), StandardCharsets.UTF_8));
+            case Opcodes.BINSTRING -> stack.add(PickleUtils.rawStringFromBytes(readCounted(4, "BINSTRING")));
+            case Opcodes.LONG4 -> stack.add(PickleUtils.decode_long(readCounted(4, "LONG4")));
             default -> {
                 return super.dispatch(opcode);
             }
         }
         return NO_RETURN_VALUE;
+    }
+
+    /** Reads a little-endian length of {@code width} bytes, then that many bytes, refusing impossible lengths. */
+    private byte[] readCounted(int width, String opcode) throws IOException {
+        byte[] len = PickleUtils.readbytes(input, width);
+        long n = 0;
+        for (int i = width - 1; i >= 0; i--) {
+            n = (n << 8) | (len[i] & 0xff);
+        }
+        if (width == 4 && (opcode.equals("BINSTRING") || opcode.equals("LONG4"))) {
+            n = (int) n; // signed 32-bit in the pickle format
+        }
+        long left = remaining.getAsLong();
+        if (n < 0 || n > left) {
+            throw malformed(opcode + " announces " + n + " bytes, but only " + left + " remain");
+        }
+        return PickleUtils.readbytes(input, n);
     }
 
     @Override

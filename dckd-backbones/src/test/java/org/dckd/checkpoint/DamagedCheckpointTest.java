@@ -176,6 +176,14 @@ class DamagedCheckpointTest {
         refused(file, Reason.NOT_A_CHECKPOINT, "not a PyTorch checkpoint", "magic number");
     }
 
+    @Test
+    void hugeLengthPrefixIsRefusedBeforeAllocating() throws IOException {
+        Path file = dir.resolve("bomb.pkl");
+        // protocol 4, BINBYTES8 announcing 2^40 bytes, in a 12-byte file
+        Files.write(file, new byte[] {(byte) 0x80, 4, (byte) 0x8e, 0, 0, 0, 0, 0, 1, 0, 0, '.'});
+        refused(file, Reason.NOT_A_CHECKPOINT, "BINBYTES8 announces 1099511627776 bytes, but only 1 remain");
+    }
+
     /** Copies dtypes_zip.pth, transforming (or dropping, on null) entries. */
     private Path rewriteZip(String name, BiFunction<String, byte[], byte[]> change)
             throws IOException {
