@@ -1,12 +1,20 @@
 package org.dckd.backbones;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
 
 import org.dckd.nn.DjlRuntime;
 import org.dckd.nn.TappedNetwork;
+import org.dckd.nn.TappedOutput;
 import org.dckd.nn.TorchModule;
 
 /**
@@ -33,7 +41,9 @@ public abstract class SrBackbone extends AbstractBlock implements TappedNetwork 
     }
 
     /** The upscaling factor. */
-    public abstract int scale();
+    public int scale() {
+        return config().scale();
+    }
 
     /** The value range of input and output: 1 or 255. */
     public abstract float inputRange();
@@ -55,6 +65,34 @@ public abstract class SrBackbone extends AbstractBlock implements TappedNetwork 
     public long parameterCount() {
         return TorchModule.parameterCount(this);
     }
+
+    @Override
+    public TappedOutput forwardWithFeatures(ParameterStore parameterStore, NDArray input, boolean training) {
+        if (training && !isInitialized()) {
+            initialize(parameterStore.getManager(), DataType.FLOAT32, input.getShape());
+        }
+        Map<String, NDArray> taps = new LinkedHashMap<>();
+        NDArray out = run(parameterStore, input, training, taps);
+        return new TappedOutput(out, taps);
+    }
+
+    @Override
+    protected final NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
+        return new NDList(run(parameterStore, inputs.singletonOrThrow(), training, null));
+    }
+
+    /**
+     * The forward pass of one NCHW batch in {@code [0, inputRange()]}; the single implementation behind both
+     * {@link #forward} and {@link #forwardWithFeatures}.
+     *
+     * @param parameterStore the parameter store
+     * @param x the input
+     * @param training whether this is a training pass
+     * @param taps where to record the features named by {@link #tapNames()}, or {@code null} when not wanted
+     * @return the output, {@code scale()} times larger, in {@code x}'s manager
+     */
+    protected abstract NDArray run(ParameterStore parameterStore, NDArray x, boolean training, Map<String, NDArray> taps);
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {

@@ -1,15 +1,13 @@
 package org.dckd.backbones.imdn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 
+import org.dckd.nn.FeatureBlock;
 import org.dckd.nn.TorchConv2d;
 
 /**
@@ -18,7 +16,7 @@ import org.dckd.nn.TorchConv2d;
  * standard deviation over H x W per channel (no Bessel correction) and {@code mean_hw} the spatial mean;
  * {@code conv_du.0}: 1x1 C -> C / reduction, {@code conv_du.2}: 1x1 C / reduction -> C.
  */
-public final class ContrastChannelAttention extends AbstractBlock {
+public final class ContrastChannelAttention extends FeatureBlock {
 
     private static final byte VERSION = 1;
     private static final int[] SPATIAL = {2};
@@ -61,17 +59,6 @@ public final class ContrastChannelAttention extends AbstractBlock {
         y = Activation.relu(squeeze.apply(ps, y, training));
         y = Activation.sigmoid(excite.apply(ps, y, training));
         return z.mul(y);
-    }
-
-    @Override
-    protected NDList forwardInternal(
-            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(apply(ps, inputs.singletonOrThrow(), training));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
     }
 
     @Override

@@ -1,14 +1,12 @@
 package org.dckd.backbones.imdn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 
+import org.dckd.nn.FeatureBlock;
 import org.dckd.nn.TorchConv2d;
 
 /**
@@ -18,7 +16,7 @@ import org.dckd.nn.TorchConv2d;
  * convolutions followed by LeakyReLU(0.05), {@code conv4} a 3x3 convolution r -> d and {@code conv1x1} a 1x1
  * convolution 4d -> F.
  */
-public final class ImdBlock extends AbstractBlock {
+public final class ImdBlock extends FeatureBlock {
 
     private static final byte VERSION = 1;
 
@@ -54,20 +52,10 @@ public final class ImdBlock extends AbstractBlock {
      * @param training whether this is a training pass
      * @return the block output, same shape
      */
+    @Override
     public NDArray apply(ParameterStore ps, NDArray x, boolean training) {
         NDArray z = Distillation.distill(ps, training, x, distilled, conv1, conv2, conv3, conv4);
         return x.add(conv1x1.apply(ps, z, training));
-    }
-
-    @Override
-    protected NDList forwardInternal(
-            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(apply(ps, inputs.singletonOrThrow(), training));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
     }
 
     @Override

@@ -1,14 +1,12 @@
 package org.dckd.backbones.imdn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 
+import org.dckd.nn.FeatureBlock;
 import org.dckd.nn.TorchConv2d;
 
 /**
@@ -22,7 +20,7 @@ import org.dckd.nn.TorchConv2d;
  * return c5(cca(z)) + x                    cca: {@link ContrastChannelAttention}(4d, 16); c5: 1x1 4d -> F
  * </pre>
  */
-public final class ImdModule extends AbstractBlock {
+public final class ImdModule extends FeatureBlock {
 
     private static final byte VERSION = 1;
 
@@ -60,20 +58,10 @@ public final class ImdModule extends AbstractBlock {
      * @param training whether this is a training pass
      * @return the block output, same shape
      */
+    @Override
     public NDArray apply(ParameterStore ps, NDArray x, boolean training) {
         NDArray z = Distillation.distill(ps, training, x, distilled, c1, c2, c3, c4);
         return c5.apply(ps, cca.apply(ps, z, training), training).add(x);
-    }
-
-    @Override
-    protected NDList forwardInternal(
-            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(apply(ps, inputs.singletonOrThrow(), training));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
     }
 
     @Override

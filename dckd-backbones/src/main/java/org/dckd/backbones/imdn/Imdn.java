@@ -2,7 +2,6 @@ package org.dckd.backbones.imdn;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,13 +13,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 
 import org.dckd.backbones.SrBackbone;
 import org.dckd.nn.IntermediateScope;
 import org.dckd.nn.PixelShuffle;
-import org.dckd.nn.TappedNetwork;
-import org.dckd.nn.TappedOutput;
 import org.dckd.nn.TorchConv2d;
 
 /**
@@ -37,7 +33,7 @@ import org.dckd.nn.TorchConv2d;
  *
  * <p>Feature taps: {@code head} (= fea), {@code block_1..block_K} (the IMDB outputs), {@code body} (y).
  */
-public final class Imdn extends SrBackbone implements TappedNetwork {
+public final class Imdn extends SrBackbone {
 
     private static final byte VERSION = 1;
 
@@ -75,11 +71,6 @@ public final class Imdn extends SrBackbone implements TappedNetwork {
     }
 
     @Override
-    public int scale() {
-        return config.scale();
-    }
-
-    @Override
     public float inputRange() {
         return config.inputRange();
     }
@@ -99,24 +90,9 @@ public final class Imdn extends SrBackbone implements TappedNetwork {
         return tapNames;
     }
 
-    @Override
-    public TappedOutput forwardWithFeatures(ParameterStore parameterStore, NDArray input, boolean training) {
-        if (training && !isInitialized()) {
-            initialize(parameterStore.getManager(), DataType.FLOAT32, input.getShape());
-        }
-        Map<String, NDArray> taps = new LinkedHashMap<>();
-        NDArray out = run(parameterStore, input, training, taps);
-        return new TappedOutput(out, taps);
-    }
-
-    @Override
-    protected NDList forwardInternal(
-            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(run(ps, inputs.singletonOrThrow(), training, null));
-    }
-
     /** The forward pass; everything it creates is released when it returns except the output and the taps. */
-    private NDArray run(ParameterStore ps, NDArray x, boolean training, Map<String, NDArray> taps) {
+    @Override
+    protected NDArray run(ParameterStore ps, NDArray x, boolean training, Map<String, NDArray> taps) {
         ImdnBaseline.checkInput("IMDN", x);
         NDManager owner = x.getManager();
         try (NDManager scope = owner.newSubManager()) {

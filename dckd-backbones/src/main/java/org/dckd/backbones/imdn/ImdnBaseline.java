@@ -2,23 +2,18 @@ package org.dckd.backbones.imdn;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 
 import org.dckd.backbones.SrBackbone;
 import org.dckd.nn.IntermediateScope;
 import org.dckd.nn.PixelShuffle;
-import org.dckd.nn.TappedNetwork;
-import org.dckd.nn.TappedOutput;
 import org.dckd.nn.TorchConv2d;
 
 /**
@@ -34,7 +29,7 @@ import org.dckd.nn.TorchConv2d;
  *
  * <p>Feature taps: {@code head} (= fea), {@code block_1..block_K}, {@code body} (y).
  */
-public final class ImdnBaseline extends SrBackbone implements TappedNetwork {
+public final class ImdnBaseline extends SrBackbone {
 
     private static final byte VERSION = 1;
 
@@ -70,11 +65,6 @@ public final class ImdnBaseline extends SrBackbone implements TappedNetwork {
     }
 
     @Override
-    public int scale() {
-        return config.scale();
-    }
-
-    @Override
     public float inputRange() {
         return config.inputRange();
     }
@@ -94,27 +84,12 @@ public final class ImdnBaseline extends SrBackbone implements TappedNetwork {
         return tapNames;
     }
 
-    @Override
-    public TappedOutput forwardWithFeatures(ParameterStore parameterStore, NDArray input, boolean training) {
-        if (training && !isInitialized()) {
-            initialize(parameterStore.getManager(), DataType.FLOAT32, input.getShape());
-        }
-        Map<String, NDArray> taps = new LinkedHashMap<>();
-        NDArray out = run(parameterStore, input, training, taps);
-        return new TappedOutput(out, taps);
-    }
-
-    @Override
-    protected NDList forwardInternal(
-            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(run(ps, inputs.singletonOrThrow(), training, null));
-    }
-
     /**
      * The forward pass. Everything it creates is released when it returns except the output and the taps; in
      * inference a block's output is released as soon as the next block has run.
      */
-    private NDArray run(ParameterStore ps, NDArray x, boolean training, Map<String, NDArray> taps) {
+    @Override
+    protected NDArray run(ParameterStore ps, NDArray x, boolean training, Map<String, NDArray> taps) {
         checkInput("IMDN baseline", x);
         NDManager owner = x.getManager();
         try (NDManager scope = owner.newSubManager()) {

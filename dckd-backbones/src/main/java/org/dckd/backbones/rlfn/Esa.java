@@ -1,16 +1,14 @@
 package org.dckd.backbones.rlfn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 
+import org.dckd.nn.FeatureBlock;
 import org.dckd.nn.BilinearResize;
 import org.dckd.nn.TorchConv2d;
 
@@ -25,7 +23,7 @@ import org.dckd.nn.TorchConv2d;
  * </pre>
  * There is no ReLU. Inputs must be at least 15x15 (smaller ones leave conv2's output smaller than the pooling window).
  */
-public final class Esa extends AbstractBlock {
+public final class Esa extends FeatureBlock {
 
     /** The smallest input height/width. */
     public static final int MIN_INPUT_SIZE = 15;
@@ -68,6 +66,7 @@ public final class Esa extends AbstractBlock {
      * @param training whether this is a training pass
      * @return {@code x} times the attention mask
      */
+    @Override
     public NDArray apply(ParameterStore ps, NDArray x, boolean training) {
         long h = x.getShape().get(2);
         long w = x.getShape().get(3);
@@ -77,17 +76,6 @@ public final class Esa extends AbstractBlock {
         NDArray c3 = BilinearResize.upsample(conv3.apply(ps, pooled, training), h, w);
         NDArray mask = Activation.sigmoid(conv4.apply(ps, c3.add(convF.apply(ps, c1Pre, training)), training));
         return x.mul(mask);
-    }
-
-    @Override
-    protected NDList forwardInternal(
-            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(apply(ps, inputs.singletonOrThrow(), training));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
     }
 
     @Override

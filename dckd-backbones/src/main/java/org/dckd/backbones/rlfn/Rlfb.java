@@ -1,15 +1,13 @@
 package org.dckd.backbones.rlfn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 
+import org.dckd.nn.FeatureBlock;
 import org.dckd.nn.TorchConv2d;
 
 /**
@@ -19,7 +17,7 @@ import org.dckd.nn.TorchConv2d;
  * return esa(c5(o + x))                                         c5: 1x1 C -> C (local residual BEFORE c5)
  * </pre>
  */
-public final class Rlfb extends AbstractBlock {
+public final class Rlfb extends FeatureBlock {
 
     /** The negative slope of every LeakyReLU in RLFN. */
     public static final float LEAKY_SLOPE = 0.05f;
@@ -58,22 +56,12 @@ public final class Rlfb extends AbstractBlock {
      * @param training whether this is a training pass
      * @return the block output, same shape
      */
+    @Override
     public NDArray apply(ParameterStore ps, NDArray x, boolean training) {
         NDArray o = Activation.leakyRelu(c1.apply(ps, x, training), LEAKY_SLOPE);
         o = Activation.leakyRelu(c2.apply(ps, o, training), LEAKY_SLOPE);
         o = Activation.leakyRelu(c3.apply(ps, o, training), LEAKY_SLOPE);
         return esa.apply(ps, c5.apply(ps, o.add(x), training), training);
-    }
-
-    @Override
-    protected NDList forwardInternal(
-            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(apply(ps, inputs.singletonOrThrow(), training));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
     }
 
     @Override

@@ -2,7 +2,6 @@ package org.dckd.backbones.swinir;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,11 +19,9 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.TruncatedNormalInitializer;
-import ai.djl.util.PairList;
 
 import org.dckd.backbones.SrBackbone;
 import org.dckd.nn.MirrorPad;
-import org.dckd.nn.TappedOutput;
 import org.dckd.nn.TorchModule;
 
 /**
@@ -147,11 +144,6 @@ public final class SwinIr extends SrBackbone {
         return out;
     }
 
-    @Override
-    public int scale() {
-        return config.scale();
-    }
-
     /** SwinIR takes and returns images in {@code [0, 1]} (also with {@code img_range} 255). */
     @Override
     public float inputRange() {
@@ -192,15 +184,9 @@ public final class SwinIr extends SrBackbone {
         return n;
     }
 
-    @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-            PairList<String, Object> params) {
-        return new NDList(run(ps, inputs.head(), training, null));
-    }
-
     /**
-     * Runs the network and returns its output together with named intermediate outputs ("taps"), each the output of
-     * the official PyTorch module of that name (what a forward hook would see), in execution order:
+     * The names of the intermediate outputs ("taps") {@link #forwardWithFeatures} returns, each the output of the
+     * official PyTorch module of that name (what a forward hook would see), in execution order:
      * <ul>
      *   <li>{@code conv_first} {@code (B, C, H, W)}: {@code conv_first((x - mean) * img_range)};</li>
      *   <li>{@code patch_embed} {@code (B, H*W, C)}: tokens after the patch LayerNorm;</li>
@@ -213,21 +199,10 @@ public final class SwinIr extends SrBackbone {
      *       {@code conv_hr} (conv outputs, before their LeakyReLU), {@code conv_last}; none: {@code conv_last}
      *       (before the input skip). These are in the internal range, before {@code / img_range + mean}.</li>
      * </ul>
-     * H and W are the padded size; taps are not cropped. The taps belong to the manager of {@code x}.
+     * H and W are the padded size; taps are not cropped. The taps belong to the manager of the input.
      *
-     * @param ps the parameter store
-     * @param x the input {@code (B, in_chans, H, W)} in {@code [0, 1]}
-     * @param training whether to run in training mode (stochastic depth, gradients)
-     * @return the output and the taps
+     * @return the tap names (they depend on depths and upsampler)
      */
-    @Override
-    public TappedOutput forwardWithFeatures(ParameterStore ps, NDArray x, boolean training) {
-        Map<String, NDArray> taps = new LinkedHashMap<>();
-        NDArray out = run(ps, x, training, taps);
-        return new TappedOutput(out, taps);
-    }
-
-    /** The tap names of {@link #forwardWithFeatures}, in execution order (they depend on depths and upsampler). */
     @Override
     public List<String> tapNames() {
         List<String> names = new ArrayList<>(List.of("conv_first", "patch_embed"));
@@ -255,7 +230,8 @@ public final class SwinIr extends SrBackbone {
         return Collections.unmodifiableList(names);
     }
 
-    private NDArray run(ParameterStore ps, NDArray input, boolean training, Map<String, NDArray> taps) {
+    @Override
+    protected NDArray run(ParameterStore ps, NDArray input, boolean training, Map<String, NDArray> taps) {
         Shape shape = input.getShape();
         if (shape.dimension() != 4 || shape.get(1) != config.inChans()) {
             throw new IllegalArgumentException(
