@@ -79,8 +79,8 @@ final class QuickstartCommand implements Callable<Integer> {
             psnr += q.psnr();
             ssim += q.ssim();
         }
-        out.printf(Locale.ROOT, "%-30s %12s %9s %8s %14s%n", "model", "parameters", "PSNR-Y", "SSIM-Y", "ms/image (CPU)");
-        out.printf(Locale.ROOT, "%-30s %12s %9.3f %8.4f %14s%n", "bicubic (MATLAB imresize)", "-", psnr / images,
+        out.printf(Locale.ROOT, "%-36s %12s %9s %8s %14s%n", "model", "parameters", "PSNR-Y", "SSIM-Y", "ms/image (CPU)");
+        out.printf(Locale.ROOT, "%-36s %12s %9.3f %8.4f %14s%n", "bicubic (MATLAB imresize)", "-", psnr / images,
                 ssim / images, "-");
         out.flush();
 
@@ -91,7 +91,7 @@ final class QuickstartCommand implements Callable<Integer> {
                 SuperResolver resolver = SuperResolver.builder().setNetwork(net).build();
                 List<ImageScore> scores = BenchmarkEvaluator.score(resolver, pairs, manager, s -> { });
                 // random weights: the scores exist (the pipeline ran) but mean nothing, so only cost is shown
-                out.printf(Locale.ROOT, "%-30s %,12d %9s %8s %14.1f%n", preset + " (random weights)",
+                out.printf(Locale.ROOT, "%-36s %,12d %9s %8s %14.1f%n", preset + " (random weights)",
                         net.parameterCount(), "-", "-",
                         1000 * scores.stream().mapToDouble(ImageScore::seconds).skip(1).average().orElse(Double.NaN));
                 out.flush();
