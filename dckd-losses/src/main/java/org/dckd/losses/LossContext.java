@@ -1,0 +1,46 @@
+package org.dckd.losses;
+
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+/**
+ * What loss terms read during one training step. All images are NCHW float32 on the [0, 1] scale (the trainer converts
+ * from and to each network's own input range), so terms never deal with ranges.
+ *
+ * @param manager the step's manager; everything a term creates must belong to it (closed after the step)
+ * @param iteration the 1-based iteration
+ * @param lr the LR input batch
+ * @param hr the HR batch
+ * @param studentOutput {@code S(lr)}, recorded for gradients
+ * @param teacherOutput {@code T(lr)}, no gradient; {@code null} when no term needs it
+ * @param studentFeatures requested student taps (recorded for gradients), empty when none
+ * @param teacherFeatures requested teacher taps (no gradient), empty when none
+ * @param student runs the student on another [0,1] batch WITH gradients (for DUKD and label consistency)
+ * @param teacher runs the frozen teacher on another [0,1] batch without gradients; {@code null} without a teacher
+ * @param sampleSeed a per-step seed for the term's random choices (degradations, flips), derived from the run seed
+ *     and the iteration so that a resumed run draws the same values
+ */
+public record LossContext(
+        NDManager manager,
+        long iteration,
+        NDArray lr,
+        NDArray hr,
+        NDArray studentOutput,
+        NDArray teacherOutput,
+        Map<String, NDArray> studentFeatures,
+        Map<String, NDArray> teacherFeatures,
+        UnaryOperator<NDArray> student,
+        UnaryOperator<NDArray> teacher,
+        long sampleSeed) {
+
+    /** The teacher output, or an error naming the term that needs it when the run has no teacher. */
+    public NDArray requireTeacherOutput(String term) {
+        if (teacherOutput == null) {
+            throw new IllegalStateException("loss term '" + term + "' needs a teacher, but this run has none");
+        }
+        return teacherOutput;
+    }
+}

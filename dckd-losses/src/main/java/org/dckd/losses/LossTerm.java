@@ -1,0 +1,98 @@
+package org.dckd.losses;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import ai.djl.nn.Parameter;
+
+import org.dckd.checkpoint.Tensor;
+
+/**
+ * One named, weighted term of a distillation loss ({@code l_pix}, {@code l_kd}, {@code l_dcl}, {@code l_ce}, ...).
+ *
+ * <p>A term declares what it reads ({@link #requirements()}), computes its UNWEIGHTED scalar from a
+ * {@link LossContext}, and is multiplied by {@link #weight()} by the {@link DistillationLoss} that holds it; each term's
+ * value is logged on its own. Terms with state (the DCKD history model, a k-means codebook, FAKD connectors) use the
+ * lifecycle hooks: {@link #attach} once before training, {@link #afterStep} after every optimizer step, and
+ * {@link #state}/{@link #loadState} so a resumed run continues exactly. Users add their own term by implementing this
+ * interface and registering a config type with {@link LossTerms#register}.
+ */
+public interface LossTerm extends AutoCloseable {
+
+    /** What a term reads from the {@link LossContext}; the trainer computes only what some term needs. */
+    enum Requirement {
+        /** The student output {@code S(x)} (always computed). */
+        STUDENT_OUTPUT,
+        /** The frozen teacher's output {@code T(x)}. */
+        TEACHER_OUTPUT,
+        /** Named intermediate features of the student ({@link #studentTaps()}). */
+        STUDENT_FEATURES,
+        /** Named intermediate features of the teacher ({@link #teacherTaps()}). */
+        TEACHER_FEATURES,
+        /** The ground-truth HR batch. */
+        HR,
+        /** Extra forward passes of student/teacher on other inputs ({@link LossContext#student()}, ...). */
+        NETWORKS
+    }
+
+    /** The name this term is logged under, e.g. {@code l_dcl}. */
+    String name();
+
+    /** The weight the term is multiplied by in the total loss (&gt;= 0). */
+    float weight();
+
+    /** What the term reads. */
+    Set<Requirement> requirements();
+
+    /** Student feature taps the term reads (names from {@code TappedNetwork#tapNames()}); default none. */
+    default List<String> studentTaps() {
+        return List.of();
+    }
+
+    /** Teacher feature taps the term reads; default none. */
+    default List<String> teacherTaps() {
+        return List.of();
+    }
+
+    /**
+     * Called once before the first step, with the roles of the run (student, teacher, managers). Terms create their
+     * frozen helpers (encoders, history model) and trainable connectors here.
+     *
+     * @param roles the networks of the run
+     */
+    default void attach(TrainingRoles roles) {}
+
+    /**
+     * Computes the unweighted term for one batch. Everything created belongs to {@code context.manager()}.
+     *
+     * @param context the batch, the outputs and the networks
+     * @return a scalar NDArray, attached to the autograd graph of the student output where it depends on it
+     */
+    ai.djl.ndarray.NDArray compute(LossContext context);
+
+    /**
+     * Called after every optimizer step (e.g. the history model's update every {@code s} iterations).
+     *
+     * @param iteration the 1-based iteration that just finished
+     * @param roles the networks of the run
+     */
+    default void afterStep(long iteration, TrainingRoles roles) {}
+
+    /** Trainable parameters the term owns (FAKD connectors); they are optimised with the student. Default none. */
+    default List<Parameter> trainableParameters() {
+        return List.of();
+    }
+
+    /** State to save with a checkpoint (history weights, codebook, connector weights); keys are term-local. */
+    default Map<String, Tensor> state() {
+        return Map.of();
+    }
+
+    /** Restores {@link #state()} from a checkpoint. */
+    default void loadState(Map<String, Tensor> state) {}
+
+    /** Releases native resources the term holds. */
+    @Override
+    default void close() {}
+}
