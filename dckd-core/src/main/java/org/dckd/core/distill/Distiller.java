@@ -151,6 +151,11 @@ public final class Distiller implements AutoCloseable {
         return studentEma != null ? studentEma : student;
     }
 
+    /** The run's long-lived manager. */
+    public NDManager manager() {
+        return manager;
+    }
+
     /** The loss. */
     public DistillationLoss loss() {
         return loss;
