@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = DckdCli.Version.class,
         description = "Dynamic contrastive knowledge distillation for super-resolution, on Deep Java Library.",
-        subcommands = {QuickstartCommand.class, EvaluateCommand.class, PresetsCommand.class,
+        subcommands = {QuickstartCommand.class, TrainCommand.class, TrainCommand.Distill.class, EvaluateCommand.class,
+                PresetsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class DckdCli {
 

@@ -1,0 +1,202 @@
+package org.dckd.core.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.dckd.config.ConfigException;
+import org.dckd.config.ConfigReader;
+import org.dckd.core.optim.LearningRateSchedule;
+import org.dckd.losses.LossTermConfig;
+import org.dckd.losses.LossTerms;
+
+/**
+ * One experiment: networks, data, loss terms, optimisation and the schedule of logging, validation and checkpoints.
+ * Read strictly from one YAML or JSON file (unknown keys are errors naming their path); see {@code configs/} and
+ * {@code docs/training.md} for every key and its default.
+ *
+ * @param name the run's name (default run folder {@code runs/<name>})
+ * @param scale the upscaling factor
+ * @param seed the run seed (default 10, the DCKD recipe's)
+ * @param student the student network
+ * @param teacher the teacher network with its weights, or null (training from scratch)
+ * @param data the training data (the dckd-data training-set config)
+ * @param losses the loss terms
+ * @param optimizer the optimizer
+ * @param schedule the learning-rate schedule (default constant)
+ * @param emaDecay the student EMA decay (default 0.999; 0 turns EMA off)
+ * @param train iterations and the logging/validation/checkpoint intervals
+ * @param validation the validation sets
+ */
+public record ExperimentConfig(String name, int scale, long seed, NetworkSpec student, NetworkSpec teacher,
+        JsonNode data, List<LossTermConfig> losses, OptimizerConfig optimizer, LearningRateSchedule schedule,
+        float emaDecay, TrainConfig train, ValidationConfig validation) {
+
+    /** Reads the config with defaults and validation. */
+    @JsonCreator
+    public static ExperimentConfig of(@JsonProperty(value = "name", required = true) String name,
+            @JsonProperty(value = "scale", required = true) Integer scale,
+            @JsonProperty("seed") Long seed,
+            @JsonProperty(value = "student", required = true) NetworkSpec student,
+            @JsonProperty("teacher") NetworkSpec teacher,
+            @JsonProperty(value = "data", required = true) JsonNode data,
+            @JsonProperty(value = "losses", required = true) List<LossTermConfig> losses,
+            @JsonProperty("optimizer") OptimizerConfig optimizer,
+            @JsonProperty("schedule") LearningRateSchedule schedule,
+            @JsonProperty("ema_decay") Float emaDecay,
+            @JsonProperty(value = "train", required = true) TrainConfig train,
+            @JsonProperty("validation") ValidationConfig validation) {
+        if (name.isBlank() || !name.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("name must be non-empty and use only letters, digits, '.', '_', '-'");
+        }
+        if (scale < 1) {
+            throw new IllegalArgumentException("scale must be >= 1, got " + scale);
+        }
+        if (losses.isEmpty()) {
+            throw new IllegalArgumentException("losses: at least one loss term is required");
+        }
+        float ema = emaDecay == null ? 0.999f : emaDecay;
+        if (!(ema >= 0 && ema < 1)) {
+            throw new IllegalArgumentException("ema_decay must be in [0, 1), got " + ema);
+        }
+        return new ExperimentConfig(name, scale, seed == null ? 10 : seed, student, teacher, data, List.copyOf(losses),
+                optimizer == null ? OptimizerConfig.of(null, null, null, null, null) : optimizer,
+                schedule == null ? LearningRateSchedule.Constant.of(0L) : schedule, ema, train,
+                validation == null ? ValidationConfig.of(null, null) : validation);
+    }
+
+    /**
+     * The optimizer.
+     *
+     * @param type {@code adam} (default) or {@code adamw}
+     * @param lr the base learning rate (default 1e-4)
+     * @param betas (default [0.9, 0.99], the DCKD recipe)
+     * @param eps (default 1e-8)
+     * @param weightDecay (default 0)
+     */
+    public record OptimizerConfig(String type, double lr, List<Double> betas, double eps, double weightDecay) {
+        /** Defaults and validation. */
+        @JsonCreator
+        public static OptimizerConfig of(@JsonProperty("type") String type, @JsonProperty("lr") Double lr,
+                @JsonProperty("betas") List<Double> betas, @JsonProperty("eps") Double eps,
+                @JsonProperty("weight_decay") Double weightDecay) {
+            String t = type == null ? "adam" : type;
+            if (!t.equals("adam") && !t.equals("adamw")) {
+                throw new IllegalArgumentException("optimizer type must be 'adam' or 'adamw', got '" + t + "'");
+            }
+            double rate = lr == null ? 1e-4 : lr;
+            if (!(rate > 0)) {
+                throw new IllegalArgumentException("lr must be > 0, got " + rate);
+            }
+            List<Double> b = betas == null ? List.of(0.9, 0.99) : List.copyOf(betas);
+            if (b.size() != 2 || b.stream().anyMatch(x -> !(x >= 0 && x < 1))) {
+                throw new IllegalArgumentException("betas must be two numbers in [0, 1), got " + b);
+            }
+            double e = eps == null ? 1e-8 : eps;
+            double wd = weightDecay == null ? 0 : weightDecay;
+            if (!(e > 0) || wd < 0) {
+                throw new IllegalArgumentException("eps must be > 0 and weight_decay >= 0");
+            }
+            return new OptimizerConfig(t, rate, b, e, wd);
+        }
+    }
+
+    /**
+     * Iterations and intervals.
+     *
+     * @param iterations the last iteration
+     * @param logEvery metrics row interval (default 100)
+     * @param valEvery validation interval (default 5000)
+     * @param saveEvery checkpoint interval (default 5000)
+     * @param keepCheckpoints newest checkpoints kept besides the best (default 3; 0 keeps all)
+     * @param gradClip global gradient-norm clip (default 0: off)
+     */
+    public record TrainConfig(long iterations, int logEvery, int valEvery, int saveEvery, int keepCheckpoints,
+            float gradClip) {
+        /** Defaults and validation. */
+        @JsonCreator
+        public static TrainConfig of(@JsonProperty(value = "iterations", required = true) Long iterations,
+                @JsonProperty("log_every") Integer logEvery, @JsonProperty("val_every") Integer valEvery,
+                @JsonProperty("save_every") Integer saveEvery, @JsonProperty("keep_checkpoints") Integer keep,
+                @JsonProperty("grad_clip") Float gradClip) {
+            if (iterations <= 0) {
+                throw new IllegalArgumentException("iterations must be > 0, got " + iterations);
+            }
+            TrainConfig c = new TrainConfig(iterations, logEvery == null ? 100 : logEvery,
+                    valEvery == null ? 5000 : valEvery, saveEvery == null ? 5000 : saveEvery, keep == null ? 3 : keep,
+                    gradClip == null ? 0f : gradClip);
+            if (c.logEvery <= 0 || c.valEvery <= 0 || c.saveEvery <= 0 || c.keepCheckpoints < 0 || c.gradClip < 0) {
+                throw new IllegalArgumentException("log_every, val_every, save_every must be > 0; keep_checkpoints and"
+                        + " grad_clip >= 0");
+            }
+            return c;
+        }
+    }
+
+    /**
+     * Validation sets.
+     *
+     * @param sets benchmark folders ({@code HR/} + {@code LR_bicubic/X<s>/}); the first decides the best checkpoint
+     * @param tile LR tile size for validation (default 0: whole images)
+     */
+    public record ValidationConfig(List<Path> sets, int tile) {
+        /** Defaults. */
+        @JsonCreator
+        public static ValidationConfig of(@JsonProperty("sets") List<Path> sets, @JsonProperty("tile") Integer tile) {
+            int t = tile == null ? 0 : tile;
+            if (t < 0) {
+                throw new IllegalArgumentException("tile must be >= 0, got " + t);
+            }
+            return new ValidationConfig(sets == null ? List.of() : List.copyOf(sets), t);
+        }
+    }
+
+    /** A strict mapper for experiment files (backbone and loss-term types registered). */
+    public static ObjectMapper mapper(Path file) {
+        return LossTerms.registerWith(ConfigReader.mapperFor(file));
+    }
+
+    /**
+     * A loaded experiment: the typed config and the resolved tree (after overrides), which is saved with the run.
+     *
+     * @param config the typed config
+     * @param tree the resolved tree
+     * @param file the file it came from
+     */
+    public record Loaded(ExperimentConfig config, ObjectNode tree, Path file) {}
+
+    /**
+     * Reads an experiment file, applies {@code --set} overrides, and validates.
+     *
+     * @param file the YAML/JSON file
+     * @param overrides {@code key.path=value} assignments
+     * @return the loaded experiment
+     * @throws ConfigException naming the file and key path on any problem
+     */
+    public static Loaded load(Path file, List<String> overrides) {
+        ObjectMapper mapper = mapper(file);
+        JsonNode tree;
+        try {
+            tree = mapper.readTree(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("config file not found: " + file, e);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": not a valid config: " + e.getMessage(), e);
+        }
+        if (!(tree instanceof ObjectNode obj)) {
+            throw new ConfigException(file + ": the top level must be a mapping of keys");
+        }
+        for (String o : overrides) {
+            ConfigOverrides.apply(obj, o);
+        }
+        return new Loaded(ConfigReader.convert(mapper, obj, ExperimentConfig.class, file.toString()), obj, file);
+    }
+}

@@ -1,0 +1,2 @@
+/** Experiment configs: one typed, strictly validated YAML/JSON file per run, with --set overrides. */
+package org.dckd.core.config;

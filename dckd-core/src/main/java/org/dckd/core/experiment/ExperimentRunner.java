@@ -1,0 +1,221 @@
+package org.dckd.core.experiment;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import org.dckd.backbones.BackboneConfig;
+import org.dckd.backbones.SrBackbone;
+import org.dckd.checkpoint.Checkpoints;
+import org.dckd.checkpoint.WeightLoader;
+import org.dckd.config.ConfigException;
+import org.dckd.core.config.ExperimentConfig;
+import org.dckd.core.config.NetworkSpec;
+import org.dckd.core.distill.Distiller;
+import org.dckd.core.train.CheckpointStore;
+import org.dckd.core.train.RunDirectory;
+import org.dckd.core.train.TrainingBatches;
+import org.dckd.core.train.TrainingHooks;
+import org.dckd.core.train.TrainingLoop;
+import org.dckd.data.benchmark.BenchmarkSet;
+import org.dckd.losses.LossTerm;
+import org.dckd.losses.LossTermConfig;
+import org.dckd.nn.DjlRuntime;
+
+/**
+ * Runs an experiment config end to end: a new run in a fresh folder, or the continuation of a run from its latest (or
+ * a given) checkpoint. Everything that can be checked is checked before the first step: the config, the teacher's
+ * checkpoint, the validation folders, the run folder.
+ */
+public final class ExperimentRunner {
+
+    static {
+        DjlRuntime.ensureOffline();
+    }
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ExperimentRunner() {}
+
+    /**
+     * How to run.
+     *
+     * @param out the run folder (default {@code runs/<name>})
+     * @param overwrite replace an existing run folder
+     * @param resume {@code null} for a new run, {@code "latest"} for the newest checkpoint in {@code out}, or a path to a
+     *     checkpoint folder
+     * @param device the device ({@code cpu}, {@code gpu}, {@code gpu:1})
+     * @param requireTeacher true for {@code dckd distill}
+     */
+    public record Options(Path out, boolean overwrite, String resume, Device device, boolean requireTeacher) {}
+
+    /**
+     * What a run produced.
+     *
+     * @param run the run folder
+     * @param summary the loop's summary
+     * @param studentParameters the student's parameter count
+     * @param teacherParameters the teacher's, or 0
+     * @param seconds wall time of the training
+     */
+    public record Result(RunDirectory run, TrainingLoop.Summary summary, long studentParameters,
+            long teacherParameters, double seconds) {}
+
+    /**
+     * Runs an experiment.
+     *
+     * @param loaded the loaded config
+     * @param options how to run
+     * @param hooks callbacks (progress)
+     * @return the result
+     */
+    public static Result run(ExperimentConfig.Loaded loaded, Options options, TrainingHooks hooks) throws IOException {
+        ExperimentConfig cfg = loaded.config();
+        if (options.requireTeacher() && cfg.teacher() == null) {
+            throw new ConfigException(loaded.file() + ": at 'teacher': distillation needs a teacher (use 'dckd train'"
+                    + " to train without one)");
+        }
+        if (cfg.teacher() != null && cfg.teacher().weights() == null) {
+            throw new ConfigException(loaded.file() + ": at 'teacher.weights': a teacher needs its trained weights");
+        }
+        if (cfg.teacher() != null && !Files.isRegularFile(cfg.teacher().weights())) {
+            throw new ConfigException(loaded.file() + ": at 'teacher.weights': file not found: " + cfg.teacher().weights());
+        }
+        List<BenchmarkSet> validation = new ArrayList<>();
+        for (Path p : cfg.validation().sets()) {
+            validation.add(BenchmarkSet.open(p, cfg.scale()));
+        }
+        ObjectMapper mapper = ExperimentConfig.mapper(loaded.file());
+        BackboneConfig studentCfg = cfg.student().resolve(cfg.scale(), mapper, "student");
+        BackboneConfig teacherCfg = cfg.teacher() == null ? null : cfg.teacher().resolve(cfg.scale(), mapper, "teacher");
+        List<LossTerm> terms = new ArrayList<>();
+        for (LossTermConfig t : cfg.losses()) {
+            terms.add(t.build());
+        }
+
+        Path out = options.out() != null ? options.out() : Path.of("runs", cfg.name());
+        RunDirectory run;
+        CheckpointStore.Loaded resumeFrom = null;
+        if (options.resume() != null) {
+            run = RunDirectory.open(out);
+            Path ck = options.resume().equals("latest")
+                    ? run.checkpoints().latest().orElseThrow(() -> new IOException(out + " has no complete checkpoint"
+                            + " to resume from")).directory()
+                    : Path.of(options.resume());
+            resumeFrom = CheckpointStore.load(ck);
+            checkCompatible(resumeFrom.info().path("config"), loaded.tree(), ck);
+        } else {
+            run = RunDirectory.create(out, options.overwrite());
+            Path tmp = run.resolve(".config.yaml.tmp");
+            YAML.writeValue(tmp.toFile(), loaded.tree());
+            Files.move(tmp, run.resolve("config.yaml"), StandardCopyOption.ATOMIC_MOVE);
+        }
+
+        long t0 = System.nanoTime();
+        try (NDManager manager = NDManager.newBaseManager(options.device())) {
+            SrBackbone teacher = null;
+            if (teacherCfg != null) {
+                teacher = build(teacherCfg, cfg.teacher(), manager);
+            }
+            Engine.getInstance().setRandomSeed((int) cfg.seed());
+            SrBackbone student = build(studentCfg, cfg.student(), manager);
+            ExperimentConfig.OptimizerConfig o = cfg.optimizer();
+            try (Distiller distiller = Distiller.builder().setManager(manager).setStudent(student).optTeacher(teacher)
+                    .addTerms(terms).optAdam(o.lr(), o.betas().get(0).floatValue(), o.betas().get(1).floatValue(),
+                            (float) o.eps(), (float) o.weightDecay(), o.type().equals("adamw"))
+                    .optSchedule(cfg.schedule()).optEmaDecay(cfg.emaDecay()).optGradClip(cfg.train().gradClip())
+                    .optSeed(cfg.seed()).build()) {
+                JsonNode position = null;
+                TrainingLoop.Builder loop = TrainingLoop.builder();
+                if (resumeFrom != null) {
+                    distiller.loadState(resumeFrom.trainingState());
+                    position = resumeFrom.info().get("data_position");
+                    JsonNode best = resumeFrom.info().get("best_psnr");
+                    if (best != null && best.isNumber()) {
+                        loop.optBest(best.asDouble(), resumeFrom.info().path("best_iteration").asLong());
+                    }
+                }
+                ExperimentConfig.TrainConfig tc = cfg.train();
+                try (TrainingBatches batches = DataSources.open(cfg, position)) {
+                    TrainingLoop.Summary summary = loop.setDistiller(distiller).setBatches(batches).setRun(run)
+                            .setIterations(tc.iterations()).optLogEvery(tc.logEvery())
+                            .optCheckpoints(tc.saveEvery(), tc.keepCheckpoints())
+                            .optValidation(validation, tc.valEvery(), cfg.validation().tile())
+                            .optHooks(hooks).optConfig(loaded.tree()).build().run();
+                    Result result = new Result(run, summary, student.parameterCount(),
+                            teacher == null ? 0 : teacher.parameterCount(), (System.nanoTime() - t0) / 1e9);
+                    writeResults(result);
+                    return result;
+                }
+            }
+        }
+    }
+
+    private static SrBackbone build(BackboneConfig config, NetworkSpec spec, NDManager manager) throws IOException {
+        SrBackbone net = config.build();
+        net.initialize(manager);
+        if (spec.weights() != null) {
+            WeightLoader.load(net, spec.weightsKey() == null ? Checkpoints.read(spec.weights())
+                    : Checkpoints.read(spec.weights(), spec.weightsKey()));
+        }
+        return net;
+    }
+
+    /** Keys that may change when a run is continued. */
+    private static final List<String> RESUMABLE_CHANGES = List.of("train");
+
+    private static void checkCompatible(JsonNode saved, ObjectNode now, Path checkpoint) {
+        if (saved == null || saved.isMissingNode()) {
+            return;
+        }
+        Iterator<Map.Entry<String, JsonNode>> it = now.fields();
+        List<String> differ = new ArrayList<>();
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        saved.fieldNames().forEachRemaining(keys::add);
+        now.fieldNames().forEachRemaining(keys::add);
+        for (String k : keys) {
+            if (!RESUMABLE_CHANGES.contains(k) && !java.util.Objects.equals(saved.get(k), now.get(k))) {
+                differ.add(k);
+            }
+        }
+        if (!differ.isEmpty()) {
+            throw new ConfigException("cannot resume from " + checkpoint + ": the config differs in " + differ
+                    + " (only 'train' settings such as iterations may change when a run is continued)");
+        }
+    }
+
+    private static void writeResults(Result r) throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("iterations", r.summary().iterations());
+        root.put("student_parameters", r.studentParameters());
+        root.put("teacher_parameters", r.teacherParameters());
+        root.put("training_seconds", r.seconds());
+        if (Double.isFinite(r.summary().bestPsnr())) {
+            root.put("best_psnr", r.summary().bestPsnr());
+            root.put("best_iteration", r.summary().bestIteration());
+        }
+        var arr = root.putArray("final_validation");
+        r.summary().lastValidation().forEach(v -> arr.addObject().put("set", v.set()).put("psnr", v.psnr())
+                .put("ssim", v.ssim()).put("iteration", v.iteration()));
+        Path tmp = r.run().resolve(".results.json.tmp");
+        JSON.writeValue(tmp.toFile(), root);
+        Files.move(tmp, r.run().resolve("results.json"), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+    }
+}
