@@ -1,0 +1,112 @@
+package org.dckd.core.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import ai.djl.Device;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.dckd.config.ConfigException;
+import org.dckd.core.config.ExperimentConfig;
+import org.dckd.core.train.TrainingHooks;
+import org.dckd.data.image.ImageFiles;
+import org.dckd.data.synthetic.ProceduralImages;
+import org.dckd.losses.LossTerms;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExperimentRunnerTest {
+
+    @BeforeAll
+    static void registerTestTerm() {
+        LossTerms.register("test_l1", TestL1Config.class);
+    }
+
+    private static Path experiment(Path dir) throws Exception {
+        Path val = dir.resolve("val");
+        Files.createDirectories(val);
+        for (int i = 0; i < 2; i++) {
+            ImageFiles.writePng(ProceduralImages.render(9, i, 64, 48), val.resolve("img" + i + ".png"),
+                    ImageFiles.IfExists.FAIL);
+        }
+        Path cfg = dir.resolve("exp.yaml");
+        Files.writeString(cfg, String.join("\n",
+                "name: tiny",
+                "scale: 2",
+                "seed: 3",
+                "student: {network: {type: rlfn, feature_channels: 8, blocks: 1, esa_channels: 8, input_range: 1}}",
+                "data: {type: procedural, images: 4, size: 64, patch: 16, batch_size: 2}",
+                "losses: [{type: test_l1}]",
+                "optimizer: {lr: 0.001}",
+                "train: {iterations: 6, log_every: 2, val_every: 3, save_every: 3}",
+                "validation: {sets: [" + val + "]}",
+                ""));
+        return cfg;
+    }
+
+    @Test
+    void runsWritesItsFilesAndContinuesWhenIterationsAreExtended(@TempDir Path dir) throws Exception {
+        Path cfg = experiment(dir);
+        Path out = dir.resolve("run");
+        var opts = new ExperimentRunner.Options(out, false, null, Device.cpu(), false);
+        ExperimentRunner.Result r = ExperimentRunner.run(ExperimentConfig.load(cfg, List.of()), opts,
+                new TrainingHooks() { });
+        assertEquals(6, r.summary().iterations());
+        for (String f : new String[] {"config.yaml", "metrics.csv", "validation.csv", "losses.png", "validation.png",
+            "results.json", "best/student.safetensors", "checkpoints/iter_00000006/training_state.json"}) {
+            assertTrue(Files.exists(out.resolve(f)), f);
+        }
+        JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+        assertTrue(Double.isFinite(results.get("final_validation").get(0).get("psnr").asDouble()));
+
+        // the same command again must not overwrite the run
+        assertThrows(FileAlreadyExistsException.class,
+                () -> ExperimentRunner.run(ExperimentConfig.load(cfg, List.of()), opts, new TrainingHooks() { }));
+
+        // continuing with more iterations is allowed; changing the loss is not
+        ExperimentRunner.Result more = ExperimentRunner.run(
+                ExperimentConfig.load(cfg, List.of("train.iterations=9")),
+                new ExperimentRunner.Options(out, false, "latest", Device.cpu(), false), new TrainingHooks() { });
+        assertEquals(9, more.summary().iterations());
+        ConfigException e = assertThrows(ConfigException.class, () -> ExperimentRunner.run(
+                ExperimentConfig.load(cfg, List.of("train.iterations=12", "optimizer.lr=0.01")),
+                new ExperimentRunner.Options(out, false, "latest", Device.cpu(), false), new TrainingHooks() { }));
+        assertTrue(e.getMessage().contains("optimizer"), e.getMessage());
+    }
+
+    @Test
+    void badConfigsFailBeforeTrainingWithTheKeyPath(@TempDir Path dir) throws Exception {
+        Path cfg = experiment(dir);
+        ConfigException unknownKey = assertThrows(ConfigException.class,
+                () -> ExperimentConfig.load(cfg, List.of("train.iteration=5")));
+        assertTrue(unknownKey.getMessage().contains("iteration") && unknownKey.getMessage().contains("exp.yaml"),
+                unknownKey.getMessage());
+        ConfigException badType = assertThrows(ConfigException.class,
+                () -> ExperimentConfig.load(cfg, List.of("losses[0].type=l7")));
+        assertTrue(badType.getMessage().contains("losses[0]") && badType.getMessage().contains("l7"),
+                badType.getMessage());
+        ConfigException negative = assertThrows(ConfigException.class,
+                () -> ExperimentConfig.load(cfg, List.of("losses[0].weight=-1")));
+        assertTrue(negative.getMessage().contains("weight"), negative.getMessage());
+        ConfigException noTeacher = assertThrows(ConfigException.class, () -> ExperimentRunner.run(
+                ExperimentConfig.load(cfg, List.of()),
+                new ExperimentRunner.Options(dir.resolve("r2"), false, null, Device.cpu(), true),
+                new TrainingHooks() { }));
+        assertTrue(noTeacher.getMessage().contains("teacher"), noTeacher.getMessage());
+        ConfigException missingWeights = assertThrows(ConfigException.class, () -> ExperimentRunner.run(
+                ExperimentConfig.load(cfg, List.of("teacher={preset: rlfn, weights: /nowhere/rlfn_x4.pth}")),
+                new ExperimentRunner.Options(dir.resolve("r3"), false, null, Device.cpu(), true),
+                new TrainingHooks() { }));
+        assertTrue(missingWeights.getMessage().contains("/nowhere/rlfn_x4.pth"), missingWeights.getMessage());
+        assertTrue(Files.notExists(dir.resolve("r3")), "nothing is created for a config that fails validation");
+    }
+}
