@@ -1,0 +1,2 @@
+/** Adapters to plain DJL training: a Loss and a TrainingListener for distillation. */
+package org.dckd.core.djl;
