@@ -1,0 +1,197 @@
+package org.dckd.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.dckd.backbones.BackboneConfig;
+import org.dckd.backbones.SrBackbone;
+import org.dckd.checkpoint.Checkpoints;
+import org.dckd.checkpoint.WeightLoader;
+import org.dckd.core.config.ExperimentConfig;
+import org.dckd.core.distill.Distiller;
+import org.dckd.core.eval.EvaluationReport;
+import org.dckd.core.experiment.DataSources;
+import org.dckd.core.train.TrainingBatches;
+import org.dckd.losses.LossTerm;
+import org.dckd.losses.LossTermConfig;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code dckd bench train}: the cost of one training step of the same student with the scratch, Logits-KD and the
+ * config's own (DCKD) losses, measured side by side in one process, and the resident memory over a long run.
+ */
+@Command(name = "train", sortOptions = false,
+        description = {"Measure ms per training step (median after warm-up) and memory for scratch, Logits KD and the"
+            + " config's losses (DCKD) on the same student and data, in one run; then resident memory after"
+            + " --long-a and --long-b iterations of the config's losses."})
+final class BenchTrainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE",
+            description = "An experiment config with a teacher (its losses are the 'dckd' variant).")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Config overrides.")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--warmup", defaultValue = "5", description = "Warm-up steps per variant (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--steps", defaultValue = "30", description = "Measured steps per variant (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--long-a", defaultValue = "200", description = "First RSS probe (default: ${DEFAULT-VALUE}).")
+    int longA;
+
+    @Option(names = "--long-b", defaultValue = "1000", description = "Second RSS probe; 0 skips the long run (default: ${DEFAULT-VALUE}).")
+    int longB;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
+    Path json;
+
+    @Option(names = "--overwrite", description = "Replace an existing --json file.")
+    boolean overwrite;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (json != null && !overwrite && Files.exists(json)) {
+            throw new IOException(json + " already exists; refusing to overwrite it (pass --overwrite)");
+        }
+        ExperimentConfig.Loaded loaded = ExperimentConfig.load(config, overrides);
+        ExperimentConfig cfg = loaded.config();
+        if (cfg.teacher() == null) {
+            throw new IllegalArgumentException(config + ": at 'teacher': the benchmark compares distillation variants"
+                    + " and needs a teacher");
+        }
+        ObjectMapper mapper = ExperimentConfig.mapper(config);
+        Map<String, List<LossTermConfig>> variants = new LinkedHashMap<>();
+        variants.put("scratch", terms(mapper, "[{type: l1}]"));
+        variants.put("logits", terms(mapper, "[{type: l1}, {type: l1, target: teacher}]"));
+        variants.put("config", cfg.losses());
+
+        ObjectNode root = new ObjectMapper().createObjectNode();
+        root.put("config", config.toString());
+        root.put("torch_threads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
+        ObjectNode res = root.putObject("variants");
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu());
+                TrainingBatches batches = DataSources.open(cfg, null)) {
+            BackboneConfig tcfg = cfg.teacher().resolve(cfg.scale(), mapper, "teacher");
+            SrBackbone teacher = tcfg.build();
+            teacher.initialize(manager);
+            WeightLoader.load(teacher, Checkpoints.read(cfg.teacher().weights()));
+            TrainingBatches.Batch batch = batches.next();
+            out.printf(Locale.ROOT, "%-8s %12s %12s %12s%n", "variant", "ms/step", "p90 ms", "RSS MB");
+            for (Map.Entry<String, List<LossTermConfig>> v : variants.entrySet()) {
+                try (NDManager run = manager.newSubManager(); Distiller d = distiller(cfg, mapper, teacher, v.getValue(), run)) {
+                    double[] ms = new double[steps];
+                    for (int i = 0; i < warmup + steps; i++) {
+                        double t = step(d, batch, run);
+                        if (i >= warmup) {
+                            ms[i - warmup] = t;
+                        }
+                    }
+                    Arrays.sort(ms);
+                    ObjectNode n = res.putObject(v.getKey());
+                    n.put("median_ms", ms[steps / 2]);
+                    n.put("p90_ms", ms[(int) (steps * 0.9)]);
+                    n.put("rss_mb", rssMb("VmRSS"));
+                    n.put("terms", v.getValue().size());
+                    out.printf(Locale.ROOT, "%-8s %12.1f %12.1f %12.0f%n", v.getKey(), ms[steps / 2],
+                            ms[(int) (steps * 0.9)], rssMb("VmRSS"));
+                    out.flush();
+                }
+            }
+            if (longB > 0) {
+                try (NDManager run = manager.newSubManager();
+                        Distiller d = distiller(cfg, mapper, teacher, cfg.losses(), run)) {
+                    ObjectNode mem = root.putObject("resident_memory_mb");
+                    for (int i = 1; i <= longB; i++) {
+                        step(d, batches.next(), run);
+                        if (i == longA || i == longB) {
+                            mem.put("after_" + i, rssMb("VmRSS"));
+                            out.printf(Locale.ROOT, "RSS after %d iterations of the config's losses: %.0f MB%n", i,
+                                    rssMb("VmRSS"));
+                            out.flush();
+                        }
+                    }
+                }
+            }
+        }
+        root.put("peak_rss_mb", rssMb("VmHWM"));
+        out.printf(Locale.ROOT, "peak RSS: %.0f MB%n", rssMb("VmHWM"));
+        if (json != null) {
+            EvaluationReport.writeAtomically(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(root) + "\n", json, overwrite);
+            out.println("wrote " + json);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static List<LossTermConfig> terms(ObjectMapper mapper, String yaml) throws IOException {
+        return List.of(mapper.readValue(new com.fasterxml.jackson.databind.ObjectMapper(
+                new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(yaml).toString(),
+                LossTermConfig[].class));
+    }
+
+    private static Distiller distiller(ExperimentConfig cfg, ObjectMapper mapper, SrBackbone teacher,
+            List<LossTermConfig> terms, NDManager manager) {
+        Engine.getInstance().setRandomSeed((int) cfg.seed());
+        SrBackbone student = cfg.student().resolve(cfg.scale(), mapper, "student").build();
+        student.initialize(manager);
+        List<LossTerm> built = new ArrayList<>();
+        terms.forEach(t -> built.add(t.build()));
+        return Distiller.builder().setManager(manager).setStudent(student).optTeacher(teacher).addTerms(built)
+                .optLearningRate(cfg.optimizer().lr()).optEmaDecay(cfg.emaDecay()).optSeed(cfg.seed()).build();
+    }
+
+    private static double step(Distiller d, TrainingBatches.Batch b, NDManager manager) {
+        long t0 = System.nanoTime();
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray lr = scope.create(b.lr(), new Shape(b.n(), 3, b.lrHeight(), b.lrWidth()));
+            NDArray hr = scope.create(b.hr(), new Shape(b.n(), 3, b.hrHeight(), b.hrWidth()));
+            d.step(lr, hr);
+        }
+        return (System.nanoTime() - t0) / 1e6;
+    }
+
+    /** A field of /proc/self/status in MB (Linux), or -1. */
+    static double rssMb(String field) {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (l.startsWith(field + ":")) {
+                    return Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+}
