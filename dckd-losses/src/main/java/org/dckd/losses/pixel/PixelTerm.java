@@ -72,7 +72,9 @@ public final class PixelTerm implements LossTerm {
 
     @Override
     public NDArray compute(LossContext context) {
-        NDArray reference = target == PixelTarget.HR ? context.hr() : context.requireTeacherOutput(name);
+        NDArray reference = target == PixelTarget.HR
+                ? context.hr()
+                : context.requireTeacherOutput(name).stopGradient(); // the teacher is frozen, whatever it records
         try {
             return distance.compute(context.studentOutput(), reference, reduction);
         } catch (IllegalArgumentException e) {
