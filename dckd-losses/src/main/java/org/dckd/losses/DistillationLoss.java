@@ -67,10 +67,9 @@ public final class DistillationLoss implements AutoCloseable {
         return List.copyOf(out);
     }
 
-    /** Whether any term needs the teacher. */
+    /** Whether any term needs the teacher ({@link LossTerm#needsTeacher()}). */
     public boolean needsTeacher() {
-        Set<LossTerm.Requirement> r = requirements();
-        return r.contains(LossTerm.Requirement.TEACHER_OUTPUT) || r.contains(LossTerm.Requirement.TEACHER_FEATURES);
+        return terms.stream().anyMatch(LossTerm::needsTeacher);
     }
 
     /**

@@ -36,6 +36,67 @@ public record LossContext(
         UnaryOperator<NDArray> teacher,
         long sampleSeed) {
 
+    /**
+     * The teacher network, or an error naming the term that needs it when the run has no teacher.
+     *
+     * @param term the name of the term, for the message
+     * @return the frozen teacher as a [0,1]-in, [0,1]-out operator (no gradients)
+     */
+    public UnaryOperator<NDArray> requireTeacher(String term) {
+        if (teacher == null) {
+            throw new IllegalStateException("loss term '" + term + "' needs a teacher, but this run has none");
+        }
+        return teacher;
+    }
+
+    /**
+     * The student network for extra forward passes, or an error naming the term when the trainer did not provide it.
+     *
+     * @param term the name of the term, for the message
+     * @return the student as a [0,1]-in, [0,1]-out operator, recorded for gradients
+     */
+    public UnaryOperator<NDArray> requireStudent(String term) {
+        if (student == null) {
+            throw new IllegalStateException("loss term '" + term + "' runs the student on extra inputs, but the "
+                    + "trainer provided no student operator (declare Requirement.NETWORKS)");
+        }
+        return student;
+    }
+
+    /**
+     * One requested student feature.
+     *
+     * @param tap the tap name
+     * @param term the name of the term, for the message
+     * @return the feature (recorded for gradients)
+     * @throws IllegalStateException naming the tap and the available taps if it was not computed
+     */
+    public NDArray studentFeature(String tap, String term) {
+        return feature(studentFeatures, "student", tap, term);
+    }
+
+    /**
+     * One requested teacher feature.
+     *
+     * @param tap the tap name
+     * @param term the name of the term, for the message
+     * @return the feature (no gradient)
+     * @throws IllegalStateException naming the tap and the available taps if it was not computed
+     */
+    public NDArray teacherFeature(String tap, String term) {
+        return feature(teacherFeatures, "teacher", tap, term);
+    }
+
+    private static NDArray feature(Map<String, NDArray> features, String role, String tap, String term) {
+        NDArray f = features == null ? null : features.get(tap);
+        if (f == null) {
+            throw new IllegalStateException("loss term '" + term + "' needs the " + role + " feature '" + tap
+                    + "', which this step did not compute; available: "
+                    + (features == null ? "[]" : features.keySet()));
+        }
+        return f;
+    }
+
     /** The teacher output, or an error naming the term that needs it when the run has no teacher. */
     public NDArray requireTeacherOutput(String term) {
         if (teacherOutput == null) {

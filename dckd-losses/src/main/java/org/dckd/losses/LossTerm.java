@@ -1,9 +1,11 @@
 package org.dckd.losses;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 
 import org.dckd.checkpoint.Tensor;
@@ -36,14 +38,79 @@ public interface LossTerm extends AutoCloseable {
         NETWORKS
     }
 
+    /**
+     * How a term reduces its per-element values to a scalar. Config value {@code mean} or {@code sum}.
+     */
+    enum Reduction {
+        /** The mean over all elements (PyTorch's default {@code reduction='mean'}). */
+        MEAN,
+        /** The sum over all elements. */
+        SUM;
+
+        /** The config spelling: {@code mean} or {@code sum}. */
+        public String configName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /**
+         * Reduces an array of per-element values.
+         *
+         * @param values the per-element values
+         * @return a scalar in the manager of {@code values}
+         */
+        public NDArray apply(NDArray values) {
+            return this == MEAN ? values.mean() : values.sum();
+        }
+
+        /**
+         * Parses a config value.
+         *
+         * @param value {@code mean} or {@code sum}; {@code null} gives {@code defaultValue}
+         * @param type the term type, for the message
+         * @param defaultValue the value when the key is missing
+         * @return the reduction
+         * @throws IllegalArgumentException naming {@code reduction} and the allowed values
+         */
+        public static Reduction parse(String value, String type, Reduction defaultValue) {
+            if (value == null) {
+                return defaultValue;
+            }
+            for (Reduction r : values()) {
+                if (r.configName().equals(value)) {
+                    return r;
+                }
+            }
+            throw new IllegalArgumentException(
+                    type + ": reduction must be 'mean' or 'sum', got '" + value + "'");
+        }
+    }
+
     /** The name this term is logged under, e.g. {@code l_dcl}. */
     String name();
 
     /** The weight the term is multiplied by in the total loss (&gt;= 0). */
     float weight();
 
+    /**
+     * How the term reduces per-element values (pixel terms: {@code reduction: mean|sum}); terms whose formula fixes the
+     * reduction (ratios, affinity losses) report {@link Reduction#MEAN}.
+     */
+    default Reduction reduction() {
+        return Reduction.MEAN;
+    }
+
     /** What the term reads. */
     Set<Requirement> requirements();
+
+    /**
+     * Whether the term needs the frozen teacher: by default when it reads {@link Requirement#TEACHER_OUTPUT} or
+     * {@link Requirement#TEACHER_FEATURES}. Terms that only run the teacher on other inputs ({@link Requirement#NETWORKS},
+     * e.g. label consistency or DUKD) override this.
+     */
+    default boolean needsTeacher() {
+        Set<Requirement> r = requirements();
+        return r.contains(Requirement.TEACHER_OUTPUT) || r.contains(Requirement.TEACHER_FEATURES);
+    }
 
     /** Student feature taps the term reads (names from {@code TappedNetwork#tapNames()}); default none. */
     default List<String> studentTaps() {
@@ -69,7 +136,7 @@ public interface LossTerm extends AutoCloseable {
      * @param context the batch, the outputs and the networks
      * @return a scalar NDArray, attached to the autograd graph of the student output where it depends on it
      */
-    ai.djl.ndarray.NDArray compute(LossContext context);
+    NDArray compute(LossContext context);
 
     /**
      * Called after every optimizer step (e.g. the history model's update every {@code s} iterations).

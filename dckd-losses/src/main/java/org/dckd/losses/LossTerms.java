@@ -7,6 +7,15 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.jsontype.NamedType;
 
+import org.dckd.losses.baselines.CsdTermConfig;
+import org.dckd.losses.baselines.DukdZoomInConfig;
+import org.dckd.losses.baselines.DukdZoomOutConfig;
+import org.dckd.losses.baselines.FakdTermConfig;
+import org.dckd.losses.baselines.LabelConsistencyConfig;
+import org.dckd.losses.pixel.CharbonnierTermConfig;
+import org.dckd.losses.pixel.L1TermConfig;
+import org.dckd.losses.pixel.L2TermConfig;
+
 /**
  * The loss-term registry: config classes by their {@code type} name. A user adds a term without touching the library
  * by implementing {@link LossTermConfig} and {@link LossTerm} and calling {@link #register} before configs are read.
@@ -14,6 +23,18 @@ import com.fasterxml.jackson.databind.jsontype.NamedType;
 public final class LossTerms {
 
     private static final Map<String, Class<? extends LossTermConfig>> TYPES = new LinkedHashMap<>();
+
+    static {
+        register(L1TermConfig.TYPE, L1TermConfig.class);
+        register(L2TermConfig.TYPE, L2TermConfig.class);
+        register(CharbonnierTermConfig.TYPE, CharbonnierTermConfig.class);
+        register(FakdTermConfig.TYPE, FakdTermConfig.class);
+        register(CsdTermConfig.TYPE, CsdTermConfig.class);
+        register(LabelConsistencyConfig.TYPE, LabelConsistencyConfig.class);
+        register(DukdZoomInConfig.TYPE, DukdZoomInConfig.class);
+        register(DukdZoomOutConfig.TYPE, DukdZoomOutConfig.class);
+        // DCKD terms (dcr, dmm) are registered with the org.dckd.losses.dckd package
+    }
 
     private LossTerms() {}
 

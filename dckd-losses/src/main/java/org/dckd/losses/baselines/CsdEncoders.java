@@ -1,0 +1,56 @@
+package org.dckd.losses.baselines;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import org.dckd.losses.TrainingRoles;
+
+/**
+ * Named feature extractors for the {@code csd} term's {@code encoder} key: a factory per name that builds a frozen
+ * {@link FeatureLevels} for a run when the term is attached. The encoder implementations live elsewhere and register
+ * themselves here (e.g. {@code random} for the seeded random extractor, {@code vgg19} for CSD's VGG19
+ * relu1_1..relu5_1).
+ */
+public final class CsdEncoders {
+
+    private static final Map<String, Function<TrainingRoles, FeatureLevels>> FACTORIES = new LinkedHashMap<>();
+
+    private CsdEncoders() {}
+
+    /**
+     * Registers a factory under a name (replacing an earlier one of that name).
+     *
+     * @param name the config name
+     * @param factory builds the extractor for a run (its arrays belong to {@code roles.manager()} or its own manager)
+     */
+    public static synchronized void register(String name, Function<TrainingRoles, FeatureLevels> factory) {
+        FACTORIES.put(name, factory);
+    }
+
+    /** The registered names. */
+    public static synchronized List<String> names() {
+        return List.copyOf(FACTORIES.keySet());
+    }
+
+    /**
+     * Builds the extractor registered under {@code name}.
+     *
+     * @param name the config name
+     * @param roles the run
+     * @return a new extractor
+     * @throws IllegalArgumentException naming the registered encoders if there is none of that name
+     */
+    public static FeatureLevels create(String name, TrainingRoles roles) {
+        Function<TrainingRoles, FeatureLevels> f;
+        synchronized (CsdEncoders.class) {
+            f = FACTORIES.get(name);
+        }
+        if (f == null) {
+            throw new IllegalArgumentException("csd: no feature encoder named '" + name + "' is registered; known: "
+                    + names());
+        }
+        return f.apply(roles);
+    }
+}

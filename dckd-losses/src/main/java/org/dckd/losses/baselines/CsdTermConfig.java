@@ -1,0 +1,124 @@
+package org.dckd.losses.baselines;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonTypeName;
+
+import org.dckd.losses.LossTermConfig;
+import org.dckd.losses.baselines.CsdTerm.Negatives;
+import org.dckd.losses.baselines.CsdTerm.Positive;
+
+/**
+ * Config of the CSD-style contrastive term ({@code type: csd}; see {@link CsdTerm}).
+ *
+ * <p>Keys (defaults in brackets): {@code encoder} [random] (a name registered in {@link CsdEncoders}; resolved when
+ * the term is attached), {@code positive} [teacher] ({@code teacher} or {@code hr}), {@code negatives} [rolled]
+ * ({@code rolled} or {@code batch}), {@code num_negatives} [1] (only with {@code rolled}), {@code level_weights}
+ * [1/32, 1/16, 1/8, 1/4, 1], {@code weight} [1; CSD's {@code contra_lambda} default, its README example uses 200],
+ * {@code name} [{@code l_csd}].
+ *
+ * @param encoder the registered extractor name
+ * @param positive teacher or HR
+ * @param negatives rolled or batch
+ * @param numNegatives negatives per sample with {@code rolled}
+ * @param levelWeights one weight per level
+ * @param weight the weight
+ * @param name the logged name
+ */
+@JsonTypeName("csd")
+public record CsdTermConfig(String encoder, Positive positive, Negatives negatives, int numNegatives,
+                            List<Float> levelWeights, float weight, String name) implements LossTermConfig {
+
+    /** The {@code type} name. */
+    public static final String TYPE = "csd";
+    /** The default extractor name. */
+    public static final String DEFAULT_ENCODER = "random";
+    /** The default name. */
+    public static final String DEFAULT_NAME = "l_csd";
+
+    /**
+     * Validates the fields.
+     *
+     * @throws IllegalArgumentException naming the offending key
+     */
+    public CsdTermConfig {
+        if (encoder == null || encoder.isBlank()) {
+            throw new IllegalArgumentException(TYPE + ": encoder must be a non-empty name");
+        }
+        if (positive == null || negatives == null) {
+            throw new IllegalArgumentException(TYPE + ": positive and negatives are required");
+        }
+        if (numNegatives < 1) {
+            throw new IllegalArgumentException(TYPE + ": num_negatives must be at least 1, got " + numNegatives);
+        }
+        if (levelWeights == null || levelWeights.isEmpty()) {
+            throw new IllegalArgumentException(TYPE + ": level_weights must be a non-empty list");
+        }
+        for (Float w : levelWeights) {
+            if (w == null || !(w >= 0) || w.isInfinite()) {
+                throw new IllegalArgumentException(TYPE + ": level_weights must be finite and >= 0, got " + levelWeights);
+            }
+        }
+        levelWeights = List.copyOf(levelWeights);
+        weight = LossTermConfig.checkWeight(TYPE, weight, 1f);
+        name = LossTermConfig.checkName(TYPE, name, DEFAULT_NAME);
+    }
+
+    /**
+     * The JSON creator: fills in the documented defaults.
+     *
+     * @param encoder default {@code random}
+     * @param positive {@code teacher} (default) or {@code hr}
+     * @param negatives {@code rolled} (default) or {@code batch}
+     * @param numNegatives default 1; only with {@code rolled}
+     * @param levelWeights default 1/32, 1/16, 1/8, 1/4, 1
+     * @param weight default 1
+     * @param name default {@code l_csd}
+     * @return the config
+     * @throws IllegalArgumentException naming the offending key
+     */
+    @JsonCreator
+    public static CsdTermConfig of(
+            @JsonProperty("encoder") String encoder,
+            @JsonProperty("positive") String positive,
+            @JsonProperty("negatives") String negatives,
+            @JsonProperty("num_negatives") Integer numNegatives,
+            @JsonProperty("level_weights") List<Float> levelWeights,
+            @JsonProperty("weight") Float weight,
+            @JsonProperty("name") String name) {
+        Negatives n = parse(Negatives.class, negatives, Negatives.ROLLED, "negatives");
+        if (numNegatives != null && n == Negatives.BATCH) {
+            throw new IllegalArgumentException(TYPE + ": num_negatives applies only to negatives: rolled (with "
+                    + "negatives: batch every sample of the batch is a negative)");
+        }
+        return new CsdTermConfig(encoder == null ? DEFAULT_ENCODER : encoder,
+                parse(Positive.class, positive, Positive.TEACHER, "positive"), n,
+                numNegatives == null ? 1 : numNegatives,
+                levelWeights == null ? CsdContrast.DEFAULT_WEIGHTS : levelWeights,
+                LossTermConfig.checkWeight(TYPE, weight, 1f), name);
+    }
+
+    private static <E extends Enum<E>> E parse(Class<E> type, String value, E defaultValue, String key) {
+        if (value == null) {
+            return defaultValue;
+        }
+        StringBuilder allowed = new StringBuilder();
+        for (E e : type.getEnumConstants()) {
+            String spelled = e.name().toLowerCase(java.util.Locale.ROOT);
+            if (spelled.equals(value)) {
+                return e;
+            }
+            allowed.append(allowed.length() == 0 ? "" : ", ").append('\'').append(spelled).append('\'');
+        }
+        throw new IllegalArgumentException(TYPE + ": " + key + " must be one of " + allowed + ", got '" + value + "'");
+    }
+
+    @Override
+    public CsdTerm build() {
+        String encoderName = encoder;
+        return new CsdTerm(name, weight, roles -> CsdEncoders.create(encoderName, roles), positive, negatives,
+                numNegatives, levelWeights);
+    }
+}
