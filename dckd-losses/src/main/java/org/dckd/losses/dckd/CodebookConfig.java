@@ -1,0 +1,124 @@
+package org.dckd.losses.dckd;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+
+/**
+ * Where the DMM codebook comes from (the {@code codebook} key of a {@code dmm} term).
+ *
+ * <p>Keys (defaults in brackets): {@code source} [{@code auto}: the encoder's own codebook when it has one (VQGAN),
+ * else {@code kmeans}; {@code encoder}; {@code kmeans}; {@code file}]; {@code size} [256]: K for k-means;
+ * {@code kmeans_batches} [4]: the number of training steps whose teacher outputs are collected before k-means runs
+ * (it also waits until at least {@code size} vectors are collected); {@code kmeans_iterations} [30];
+ * {@code seed} [the run's seed]: the k-means initialisation; {@code file}: a {@code .npz}, {@code .safetensors} or
+ * {@code .pth} holding a {@code (K, D)} tensor, {@code file_key} [the only tensor, else {@code codebook}].
+ *
+ * @param source the source
+ * @param size the number of k-means centres
+ * @param kmeansBatches training batches to collect before k-means
+ * @param kmeansIterations the maximum number of Lloyd iterations
+ * @param seed the k-means seed, or {@code null} for one derived from the run's seed
+ * @param file the codebook file (for {@code source: file})
+ * @param fileKey the tensor's key in {@code file}, or {@code null}
+ */
+public record CodebookConfig(
+        Source source,
+        int size,
+        int kmeansBatches,
+        int kmeansIterations,
+        Long seed,
+        @JsonSerialize(using = ToStringSerializer.class) Path file,
+        String fileKey) {
+
+    /** Where the codebook comes from. */
+    public enum Source {
+        /** The encoder's codebook if it has one, else k-means. */
+        @JsonProperty("auto") AUTO,
+        /** The encoder's codebook (a VQGAN's {@code quantize.embedding.weight}). */
+        @JsonProperty("encoder") ENCODER,
+        /** k-means over the encoder's encodings of the first training batches' teacher outputs. */
+        @JsonProperty("kmeans") KMEANS,
+        /** A tensor in a file. */
+        @JsonProperty("file") FILE
+    }
+
+    /**
+     * Validates the fields.
+     *
+     * @throws IllegalArgumentException naming the offending key
+     */
+    public CodebookConfig {
+        if (source == null) {
+            throw new IllegalArgumentException("codebook: source must be one of auto, encoder, kmeans, file");
+        }
+        if (size < 2) {
+            throw new IllegalArgumentException("codebook: size must be at least 2, got " + size);
+        }
+        if (kmeansBatches < 1) {
+            throw new IllegalArgumentException("codebook: kmeans_batches must be at least 1, got " + kmeansBatches);
+        }
+        if (kmeansIterations < 1) {
+            throw new IllegalArgumentException("codebook: kmeans_iterations must be at least 1, got "
+                    + kmeansIterations);
+        }
+        if (source == Source.FILE) {
+            if (file == null) {
+                throw new IllegalArgumentException("codebook: file is required for source 'file'");
+            }
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("codebook: file not found: " + file.toAbsolutePath());
+            }
+        } else if (file != null) {
+            throw new IllegalArgumentException("codebook: file is only read with source 'file' (source is '"
+                    + source.name().toLowerCase(java.util.Locale.ROOT) + "')");
+        }
+    }
+
+    /**
+     * The JSON creator: documented defaults for missing keys.
+     *
+     * @param source default auto
+     * @param size default 256
+     * @param kmeansBatches default 4
+     * @param kmeansIterations default 30
+     * @param seed default: derived from the run's seed
+     * @param file required for source file
+     * @param fileKey default: the only tensor, else {@code codebook}
+     * @return the config
+     */
+    @JsonCreator
+    public static CodebookConfig of(
+            @JsonProperty("source") Source source,
+            @JsonProperty("size") Integer size,
+            @JsonProperty("kmeans_batches") Integer kmeansBatches,
+            @JsonProperty("kmeans_iterations") Integer kmeansIterations,
+            @JsonProperty("seed") Long seed,
+            @JsonProperty("file") String file,
+            @JsonProperty("file_key") String fileKey) {
+        return new CodebookConfig(source == null ? Source.AUTO : source, size == null ? 256 : size,
+                kmeansBatches == null ? 4 : kmeansBatches, kmeansIterations == null ? 30 : kmeansIterations, seed,
+                file == null ? null : Path.of(file), fileKey);
+    }
+
+    /** The defaults. */
+    public static CodebookConfig defaults() {
+        return of(null, null, null, null, null, null, null);
+    }
+
+    /**
+     * A k-means codebook.
+     *
+     * @param size K
+     * @param batches training batches to collect
+     * @param seed the seed
+     * @return the config
+     */
+    public static CodebookConfig kmeans(int size, int batches, long seed) {
+        return new CodebookConfig(Source.KMEANS, size, batches, 30, seed, null, null);
+    }
+}

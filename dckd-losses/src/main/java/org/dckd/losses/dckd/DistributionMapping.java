@@ -1,0 +1,245 @@
+package org.dckd.losses.dckd;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+import org.dckd.checkpoint.Checkpoints;
+import org.dckd.checkpoint.StateDict;
+import org.dckd.checkpoint.Tensor;
+import org.dckd.losses.LossContext;
+import org.dckd.losses.LossTerm;
+import org.dckd.losses.TrainingRoles;
+import org.dckd.losses.encoders.FeatureEncoder;
+import org.dckd.nn.IntermediateScope;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * DCKD's distribution mapping module {@code l_ce}: the cross-entropy between the codebook distributions of the
+ * student's and the teacher's outputs (see {@link CodebookDistribution}), where {@code F = encoder.encode(image)} gives
+ * one vector per position (VQGAN: full encoder + {@code quant_conv}; random and VGG19 encoders: the deepest level).
+ *
+ * <p><b>Codebook</b> ({@link CodebookConfig}): the VQGAN checkpoint's {@code quantize.embedding.weight}, a file, or
+ * seeded k-means. k-means runs lazily during training: the first {@code kmeans_batches} steps (and until at least
+ * {@code size} vectors are collected) encode the teacher outputs without gradient, collect their vectors and return
+ * a zero loss; on the step that completes the collection k-means runs once (in Java, see {@link KMeansCodebook}) and
+ * the term is active from that step on. The codebook is part of {@link #state()} (key {@code codebook}), so a resumed
+ * run uses the same one; a run resumed before the collection finished starts collecting again.
+ *
+ * <p>The codebook's dimension must equal the encoder's {@link FeatureEncoder#encodeChannels()}; a mismatch (a file or
+ * saved state from another encoder) is reported naming the term and the key.
+ */
+public final class DistributionMapping implements LossTerm {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DistributionMapping.class);
+    /** The key of the codebook in {@link #state()}. */
+    public static final String CODEBOOK_STATE = "codebook";
+    private static final long KMEANS_SEED_SALT = 0x636F6465626F6F6BL;
+
+    private final DistributionMappingConfig config;
+    private FeatureEncoder encoder;
+    private NDManager manager;
+    private CodebookDistribution distribution;
+    private long kmeansSeed;
+    private List<float[]> collected;
+    private int collectedBatches;
+    private long collectedVectors;
+    private Tensor pendingCodebook;
+
+    /**
+     * Creates the term (cheap; the encoder and codebook are set up by {@link #attach}).
+     *
+     * @param config the config
+     */
+    public DistributionMapping(DistributionMappingConfig config) {
+        this.config = config;
+    }
+
+    /** The config. */
+    public DistributionMappingConfig config() {
+        return config;
+    }
+
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    @Override
+    public float weight() {
+        return config.weight();
+    }
+
+    @Override
+    public Set<Requirement> requirements() {
+        return EnumSet.of(Requirement.STUDENT_OUTPUT, Requirement.TEACHER_OUTPUT);
+    }
+
+    /**
+     * Builds the frozen encoder and, unless it comes from k-means, the codebook.
+     *
+     * @throws IllegalArgumentException if the codebook source does not fit the encoder (names the term and key)
+     */
+    @Override
+    public void attach(TrainingRoles roles) {
+        manager = roles.manager();
+        encoder = config.encoder().build(manager);
+        CodebookConfig cb = config.codebook();
+        kmeansSeed = cb.seed() != null ? cb.seed() : NegativeDegradation.mix(roles.seed(), KMEANS_SEED_SALT);
+        if (pendingCodebook != null) {
+            install(pendingCodebook, "the saved state's codebook");
+            pendingCodebook = null;
+            return;
+        }
+        switch (resolvedSource()) {
+            case ENCODER -> {
+                NDArray own = encoder.codebook().orElseThrow(() -> new IllegalArgumentException(describe()
+                        + ": codebook.source 'encoder' needs an encoder with a codebook (type vqgan), but the "
+                        + encoder.type() + " encoder has none; use codebook.source: kmeans"));
+                install(own, "the encoder's codebook");
+            }
+            case FILE -> install(readFile(cb), "codebook.file " + cb.file());
+            case KMEANS -> collected = new ArrayList<>();
+            default -> throw new IllegalStateException(cb.source().toString());
+        }
+    }
+
+    /** The codebook source after resolving {@code auto}. */
+    public CodebookConfig.Source resolvedSource() {
+        CodebookConfig.Source s = config.codebook().source();
+        if (s != CodebookConfig.Source.AUTO) {
+            return s;
+        }
+        return attachedEncoder().codebook().isPresent() ? CodebookConfig.Source.ENCODER : CodebookConfig.Source.KMEANS;
+    }
+
+    /** The frozen encoder (after {@link #attach}). */
+    public FeatureEncoder encoder() {
+        return attachedEncoder();
+    }
+
+    /** The codebook distribution, or {@code null} while a k-means codebook is still being collected. */
+    public CodebookDistribution distribution() {
+        return distribution;
+    }
+
+    @Override
+    public NDArray compute(LossContext context) {
+        FeatureEncoder e = attachedEncoder();
+        NDArray positive = context.requireTeacherOutput(name());
+        NDArray teacherTokens = IntermediateScope.apply(positive, p -> CodebookDistribution.tokens(e.encode(p)));
+        if (distribution == null) {
+            collect(teacherTokens);
+            if (distribution == null) {
+                return context.manager().zeros(new Shape());
+            }
+        }
+        NDArray studentTokens = CodebookDistribution.tokens(e.encode(context.studentOutput()));
+        return distribution.crossEntropy(studentTokens, teacherTokens, config.mode());
+    }
+
+    private void collect(NDArray teacherTokens) {
+        if (collected == null) {
+            throw new IllegalStateException(describe() + " has no codebook");
+        }
+        collected.add(teacherTokens.toFloatArray());
+        collectedBatches++;
+        collectedVectors += teacherTokens.getShape().get(0);
+        CodebookConfig cb = config.codebook();
+        if (collectedBatches < cb.kmeansBatches() || collectedVectors < cb.size()) {
+            return;
+        }
+        int d = encoder.encodeChannels();
+        float[] points = new float[Math.toIntExact(collectedVectors * d)];
+        int offset = 0;
+        for (float[] batch : collected) {
+            System.arraycopy(batch, 0, points, offset, batch.length);
+            offset += batch.length;
+        }
+        collected = null;
+        long start = System.nanoTime();
+        float[] centres = KMeansCodebook.fit(points, d, cb.size(), cb.kmeansIterations(), kmeansSeed);
+        LOG.info("{}: k-means codebook K={} D={} from {} vectors of {} batches (seed {}) in {} ms", name(), cb.size(),
+                d, collectedVectors, collectedBatches, kmeansSeed, (System.nanoTime() - start) / 1_000_000);
+        install(Tensor.ofFloats(new long[] {cb.size(), d}, centres), "the k-means codebook");
+    }
+
+    private Tensor readFile(CodebookConfig cb) {
+        StateDict sd;
+        try {
+            sd = Checkpoints.read(cb.file());
+        } catch (IOException ex) {
+            throw new UncheckedIOException(describe() + ": cannot read codebook.file " + cb.file(), ex);
+        }
+        String key = cb.fileKey() != null ? cb.fileKey() : sd.size() == 1 ? sd.keys().iterator().next() : CODEBOOK_STATE;
+        Tensor t = sd.get(key);
+        if (t == null) {
+            throw new IllegalArgumentException(describe() + ": codebook.file " + cb.file() + " has no tensor '" + key
+                    + "' (keys: " + sd.keys() + "); set codebook.file_key");
+        }
+        return t;
+    }
+
+    private void install(Tensor t, String origin) {
+        checkShape(t.shape(), origin);
+        NDArray array = manager.create(FloatBuffer.wrap(t.toFloatArray()), t.djlShape());
+        distribution = new CodebookDistribution(array, config.tau());
+    }
+
+    private void install(NDArray codebook, String origin) {
+        checkShape(codebook.getShape().getShape(), origin);
+        distribution = new CodebookDistribution(codebook, config.tau());
+    }
+
+    private void checkShape(long[] shape, String origin) {
+        int d = encoder.encodeChannels();
+        if (shape.length != 2 || shape[1] != d) {
+            throw new IllegalArgumentException(describe() + ": " + origin + " has shape " + java.util.Arrays.toString(
+                    shape) + ", but a codebook must be (K, " + d + ") to fit the encoder (key 'encoder': "
+                    + encoder.type() + ", whose encode path is " + encoder.encodeDescription() + ")");
+        }
+    }
+
+    @Override
+    public Map<String, Tensor> state() {
+        if (distribution != null) {
+            return Map.of(CODEBOOK_STATE, Tensor.of(distribution.codebook()));
+        }
+        return pendingCodebook == null ? Map.of() : Map.of(CODEBOOK_STATE, pendingCodebook);
+    }
+
+    @Override
+    public void loadState(Map<String, Tensor> state) {
+        Tensor t = state.get(CODEBOOK_STATE);
+        if (t == null) {
+            return;
+        }
+        if (encoder == null) {
+            pendingCodebook = t;
+        } else {
+            install(t, "the saved state's codebook");
+            collected = null;
+        }
+    }
+
+    private FeatureEncoder attachedEncoder() {
+        if (encoder == null) {
+            throw new IllegalStateException(describe() + " is not attached: call attach(roles) before training");
+        }
+        return encoder;
+    }
+
+    private String describe() {
+        return "loss term '" + name() + "' (" + DistributionMappingConfig.TYPE + ")";
+    }
+}

@@ -1,0 +1,107 @@
+package org.dckd.losses.encoders;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import ai.djl.ndarray.NDManager;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonTypeName;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+
+/**
+ * torchvision's VGG19 {@code features} up to {@code relu5_1}, loaded from a user checkpoint ({@code type: vgg19}); the
+ * feature space of CSD (Wang et al., CVPR 2021) with taps relu1_1, relu2_1, relu3_1, relu4_1, relu5_1.
+ *
+ * <p>Keys: {@code checkpoint} (required: torchvision's {@code vgg19-dcbb9e9d.pth}, or any {@code .pth} /
+ * {@code .safetensors} / {@code .npz} with keys {@code features.N.weight/bias}), {@code checkpoint_entry} [automatic],
+ * {@code channels} [[64, 128, 256, 512, 512]]: the convolution widths of the 5 blocks (only the default fits the
+ * published weights; other widths exist for tests). Inputs are normalised with the ImageNet mean (0.485, 0.456, 0.406)
+ * and std (0.229, 0.224, 0.225).
+ *
+ * @param checkpoint the checkpoint file ({@code null} only for an architecture-only config used from Java)
+ * @param checkpointEntry the wrapper entry to read, or {@code null} for the automatic choice
+ * @param channels the widths of the 5 convolution blocks
+ */
+@JsonTypeName(Vgg19EncoderConfig.TYPE)
+public record Vgg19EncoderConfig(
+        @JsonSerialize(using = ToStringSerializer.class) Path checkpoint,
+        String checkpointEntry,
+        List<Integer> channels) implements EncoderConfig {
+
+    /** The {@code type} name. */
+    public static final String TYPE = "vgg19";
+
+    /** The torchvision widths. */
+    public static final List<Integer> DEFAULT_CHANNELS = List.of(64, 128, 256, 512, 512);
+
+    /** Where the ImageNet weights are published. */
+    public static final String PUBLISHED_AT = "https://download.pytorch.org/models/vgg19-dcbb9e9d.pth";
+
+    /** How to obtain the weights, for error messages. */
+    public static final String HOW_TO_GET = "expected torchvision's ImageNet VGG19 weights 'vgg19-dcbb9e9d.pth' "
+            + "(torchvision.models.vgg19(weights='IMAGENET1K_V1'), 548 MB), published at " + PUBLISHED_AT;
+
+    /**
+     * Validates the fields.
+     *
+     * @throws IllegalArgumentException naming the offending key
+     */
+    public Vgg19EncoderConfig {
+        channels = List.copyOf(channels);
+        if (checkpoint != null && !Files.isRegularFile(checkpoint)) {
+            throw new IllegalArgumentException("vgg19 encoder: checkpoint: file not found: "
+                    + checkpoint.toAbsolutePath() + "; " + HOW_TO_GET);
+        }
+        if (channels.size() != 5 || channels.stream().anyMatch(c -> c == null || c < 1)) {
+            throw new IllegalArgumentException("vgg19 encoder: channels must be 5 positive integers (the widths of "
+                    + "the 5 convolution blocks), got " + channels);
+        }
+    }
+
+    /**
+     * The JSON creator.
+     *
+     * @param checkpoint the checkpoint path (required)
+     * @param checkpointEntry default automatic
+     * @param channels default [64, 128, 256, 512, 512]
+     * @return the config
+     * @throws IllegalArgumentException if the checkpoint is missing or a field is invalid
+     */
+    @JsonCreator
+    public static Vgg19EncoderConfig of(
+            @JsonProperty("checkpoint") String checkpoint,
+            @JsonProperty("checkpoint_entry") String checkpointEntry,
+            @JsonProperty("channels") List<Integer> channels) {
+        if (checkpoint == null || checkpoint.isBlank()) {
+            throw new IllegalArgumentException("vgg19 encoder: checkpoint is required; " + HOW_TO_GET);
+        }
+        return new Vgg19EncoderConfig(Path.of(checkpoint), checkpointEntry,
+                channels == null ? DEFAULT_CHANNELS : channels);
+    }
+
+    /**
+     * The torchvision VGG19.
+     *
+     * @param checkpoint its weights, or {@code null} for an architecture-only config
+     * @return the config
+     */
+    public static Vgg19EncoderConfig torchvision(Path checkpoint) {
+        return new Vgg19EncoderConfig(checkpoint, null, DEFAULT_CHANNELS);
+    }
+
+    @Override
+    public FeatureEncoder build(NDManager manager) {
+        if (checkpoint == null) {
+            throw new IllegalStateException("vgg19 encoder: checkpoint is required; " + HOW_TO_GET);
+        }
+        Vgg19Features vgg = new Vgg19Features(this);
+        vgg.initialize(manager);
+        vgg.load(checkpoint, checkpointEntry);
+        vgg.freeze();
+        return vgg;
+    }
+}
