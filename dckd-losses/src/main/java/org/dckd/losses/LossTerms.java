@@ -12,6 +12,8 @@ import org.dckd.losses.baselines.DukdZoomInConfig;
 import org.dckd.losses.baselines.DukdZoomOutConfig;
 import org.dckd.losses.baselines.FakdTermConfig;
 import org.dckd.losses.baselines.LabelConsistencyConfig;
+import org.dckd.losses.dckd.ContrastiveRegularizationConfig;
+import org.dckd.losses.dckd.DistributionMappingConfig;
 import org.dckd.losses.pixel.CharbonnierTermConfig;
 import org.dckd.losses.pixel.L1TermConfig;
 import org.dckd.losses.pixel.L2TermConfig;
@@ -33,7 +35,8 @@ public final class LossTerms {
         register(LabelConsistencyConfig.TYPE, LabelConsistencyConfig.class);
         register(DukdZoomInConfig.TYPE, DukdZoomInConfig.class);
         register(DukdZoomOutConfig.TYPE, DukdZoomOutConfig.class);
-        // DCKD terms (dcr, dmm) are registered with the org.dckd.losses.dckd package
+        register(ContrastiveRegularizationConfig.TYPE, ContrastiveRegularizationConfig.class);
+        register(DistributionMappingConfig.TYPE, DistributionMappingConfig.class);
     }
 
     private LossTerms() {}

@@ -123,8 +123,7 @@ public final class Distiller implements AutoCloseable {
     private List<String> termsNeedingTeacher() {
         List<String> out = new ArrayList<>();
         for (LossTerm t : loss.terms()) {
-            if (t.requirements().contains(LossTerm.Requirement.TEACHER_OUTPUT)
-                    || t.requirements().contains(LossTerm.Requirement.TEACHER_FEATURES)) {
+            if (t.needsTeacher()) {
                 out.add(t.name());
             }
         }
@@ -196,7 +195,9 @@ public final class Distiller implements AutoCloseable {
             y.attach(scope);
             NDArray teacherOut = null;
             Map<String, NDArray> teacherFeatures = Map.of();
-            if (teacher != null && loss.needsTeacher()) {
+            boolean teacherOutput = req.contains(LossTerm.Requirement.TEACHER_OUTPUT)
+                    || req.contains(LossTerm.Requirement.TEACHER_FEATURES);
+            if (teacher != null && teacherOutput) {
                 TappedOutput t = run(teacher, scope, x, false, !loss.teacherTaps().isEmpty());
                 teacherOut = t.output().stopGradient();
                 teacherFeatures = detach(t.features());
