@@ -3,23 +3,21 @@ package org.dckd.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import ai.djl.ndarray.NDManager;
+import ai.djl.Device;
 
-import org.dckd.backbones.Backbones;
-import org.dckd.backbones.SrBackbone;
-import org.dckd.checkpoint.Checkpoints;
-import org.dckd.checkpoint.StateDict;
-import org.dckd.checkpoint.WeightLoader;
-import org.dckd.core.eval.BenchmarkEvaluator;
-import org.dckd.core.eval.ImageScore;
-import org.dckd.core.eval.SuperResolver;
+import org.dckd.core.config.ExperimentConfig;
+import org.dckd.core.experiment.ExperimentRunner;
+import org.dckd.core.train.MetricsLog;
 import org.dckd.data.benchmark.BenchmarkSample;
-import org.dckd.data.image.Image;
+import org.dckd.data.benchmark.BenchmarkSet;
+import org.dckd.data.image.ImageFiles;
 import org.dckd.data.metrics.ImageQuality;
 import org.dckd.data.metrics.QualityScore;
 import org.dckd.data.resize.MatlabBicubic;
@@ -31,104 +29,127 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code dckd quickstart}: the main job on built-in images, with no files to download or prepare.
+ * {@code dckd quickstart}: the whole method on built-in procedural images, with no files to download or prepare.
  *
- * <p>At this stage of the project it exercises the foundation end to end: it renders a procedural test set, makes the
- * LR images with MATLAB-exact bicubic, scores bicubic upscaling with the benchmark protocol, builds every preset
- * backbone and runs it through the same evaluation pipeline (random weights: the timing and parameter counts are real,
- * the PSNR is not meaningful), and round-trips one network through a safetensors checkpoint. Distillation is added to
- * this command when the trainer lands.
+ * <p>It renders a training pool and a test set, trains a small RLFN teacher, then trains the same small student twice
+ * for the same number of iterations: from scratch (L1 to HR) and with DCKD (L1 to HR + L1 to the teacher + 0.1 DCR +
+ * 0.001 DMM, random-encoder feature space, k-means codebook), and prints PSNR/SSIM of bicubic, scratch, DCKD and the
+ * teacher. Every stage is an ordinary run folder with its config, metrics, curves and checkpoints.
  */
-@Command(name = "quickstart", description = "Run the main job on built-in procedural images (no files needed).")
+@Command(name = "quickstart", sortOptions = false,
+        description = {"Train a teacher, then a student from scratch and with DCKD, on built-in procedural images (no"
+            + " files needed), and compare them. About 5-10 minutes on 2 CPU cores."})
 final class QuickstartCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--scale", defaultValue = "4", description = "Upscaling factor (default: ${DEFAULT-VALUE}).")
-    int scale;
+    @Option(names = "--out", paramLabel = "DIR", description = "Folder for the runs (default: runs/quickstart-<time>).")
+    Path out;
 
-    @Option(names = "--images", defaultValue = "6", description = "Number of built-in test images (default: ${DEFAULT-VALUE}).")
-    int images;
+    @Option(names = "--teacher-iterations", defaultValue = "400", description = "Default: ${DEFAULT-VALUE}.")
+    int teacherIterations;
 
-    @Option(names = "--size", defaultValue = "192", description = "HR image size in pixels (default: ${DEFAULT-VALUE}).")
-    int size;
+    @Option(names = "--student-iterations", defaultValue = "300", description = "Default: ${DEFAULT-VALUE}.")
+    int studentIterations;
 
-    @Option(names = "--seed", defaultValue = "2025", description = "Seed of the built-in images (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--test-images", defaultValue = "6", description = "Default: ${DEFAULT-VALUE}.")
+    int testImages;
+
+    @Option(names = "--seed", defaultValue = "2025", description = "Default: ${DEFAULT-VALUE}.")
     long seed;
+
+    private static final int SCALE = 4;
+    private static final String DATA = "{type: procedural, images: 24, size: 256, patch: 32, batch_size: 8}";
+    private static final String TEACHER = "{type: rlfn, feature_channels: 32, blocks: 4, input_range: 1}";
+    private static final String STUDENT = "{type: rlfn, feature_channels: 12, blocks: 2, esa_channels: 8, input_range: 1}";
+    private static final String ENCODER = "{type: random, channels: [16, 16, 32, 32, 64]}";
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (size % scale != 0 || size / scale < 16) {
-            throw new IllegalArgumentException("--size must be a multiple of --scale with size/scale >= 16, got size "
-                    + size + " and scale " + scale);
+        Path root = out(this.out);
+        Files.createDirectories(root);
+        Path test = root.resolve("testset");
+        Files.createDirectories(test.resolve("HR"));
+        for (int i = 0; i < testImages; i++) {
+            ImageFiles.writePng(ProceduralImages.render(seed + 7, i, 192, 192),
+                    test.resolve("HR").resolve(String.format("test_%02d.png", i)), ImageFiles.IfExists.FAIL);
         }
-        List<BenchmarkSample> pairs = new ArrayList<>();
-        for (int i = 0; i < images; i++) {
-            Image hr = ProceduralImages.render(seed, i, size, size);
-            pairs.add(new BenchmarkSample("synthetic_" + i, hr, MatlabBicubic.downscale(hr, scale), true));
-        }
-        out.printf(Locale.ROOT, "dckd quickstart: %d built-in %dx%d images, x%d (LR %dx%d, MATLAB-exact bicubic)%n%n",
-                images, size, size, scale, size / scale, size / scale);
-
-        double psnr = 0;
-        double ssim = 0;
-        for (BenchmarkSample p : pairs) {
-            QualityScore q = ImageQuality.evaluate(MatlabBicubic.resize(p.lr(), scale), p.hr(), scale);
-            psnr += q.psnr();
-            ssim += q.ssim();
-        }
-        out.printf(Locale.ROOT, "%-36s %12s %9s %8s %14s%n", "model", "parameters", "PSNR-Y", "SSIM-Y", "ms/image (CPU)");
-        out.printf(Locale.ROOT, "%-36s %12s %9.3f %8.4f %14s%n", "bicubic (MATLAB imresize)", "-", psnr / images,
-                ssim / images, "-");
+        out.printf(Locale.ROOT, "dckd quickstart in %s: x%d, built-in procedural images (training pool + %d test"
+                + " images), no files needed%n%n", root, SCALE, testImages);
         out.flush();
 
-        try (NDManager manager = NDManager.newBaseManager()) {
-            for (String preset : Backbones.presets()) {
-                SrBackbone net = Backbones.preset(preset, scale).build();
-                net.initialize(manager);
-                SuperResolver resolver = SuperResolver.builder().setNetwork(net).build();
-                List<ImageScore> scores = BenchmarkEvaluator.score(resolver, pairs, manager, s -> { });
-                // random weights: the scores exist (the pipeline ran) but mean nothing, so only cost is shown
-                out.printf(Locale.ROOT, "%-36s %,12d %9s %8s %14.1f%n", preset + " (random weights)",
-                        net.parameterCount(), "-", "-",
-                        1000 * scores.stream().mapToDouble(ImageScore::seconds).skip(1).average().orElse(Double.NaN));
-                out.flush();
-            }
-            out.println();
-            out.println(roundTrip(manager, pairs.get(0)));
-        }
-        out.println("Networks with random weights are listed for size and speed (mean time over images 2..n, after warm-up).");
-        out.println("Score trained weights with: ./dckd evaluate --model NAME --weights FILE --scale S --data DIR");
+        ExperimentRunner.Result teacher = stage(out, root, "teacher", "train", String.join("\n",
+                "student: {network: " + TEACHER + "}",
+                "losses: [{type: l1}]",
+                "optimizer: {lr: 0.0005}",
+                "train: {iterations: " + teacherIterations + ", log_every: 20, val_every: " + teacherIterations
+                        + ", save_every: " + teacherIterations + "}"), test);
+        Path teacherWeights = teacher.run().checkpoints().latest().orElseThrow().emaWeights();
+        String teacherSpec = "teacher: {network: " + TEACHER + ", weights: " + teacherWeights + "}";
+        String common = String.join("\n", "student: {network: " + STUDENT + "}",
+                "optimizer: {lr: 0.001}",
+                "train: {iterations: " + studentIterations + ", log_every: 20, val_every: " + studentIterations
+                        + ", save_every: " + studentIterations + "}");
+        ExperimentRunner.Result scratch = stage(out, root, "student_scratch", "train",
+                common + "\nlosses: [{type: l1}]", test);
+        ExperimentRunner.Result dckd = stage(out, root, "student_dckd", "distill", String.join("\n", common,
+                teacherSpec,
+                "losses:",
+                "  - {type: l1}",
+                "  - {type: l1, target: teacher}",
+                "  - {type: dcr, weight: 0.1, encoder: " + ENCODER + ", history: {steps: [50]}}",
+                "  - {type: dmm, weight: 0.001, encoder: " + ENCODER + ", codebook: {size: 64}}"), test);
+
+        QualityScore bicubic = bicubic(test);
+        out.println();
+        out.printf(Locale.ROOT, "%-22s %11s %9s %8s %10s%n", "x4, built-in test set", "parameters", "PSNR-Y", "SSIM-Y",
+                "train (s)");
+        out.printf(Locale.ROOT, "%-22s %11s %9.3f %8.4f %10s%n", "bicubic", "-", bicubic.psnr(), bicubic.ssim(), "-");
+        row(out, "student, scratch", scratch);
+        row(out, "student, DCKD", dckd);
+        row(out, "teacher", teacher);
+        out.printf(Locale.ROOT, "%nStudents: %d iterations each, same data order and init. Runs (configs, metrics.csv,"
+                + " losses.png, checkpoints): %s%n", studentIterations, root);
         out.flush();
         return 0;
     }
 
-    /** Exports a network to safetensors, re-imports it strictly into a fresh network and compares outputs. */
-    private String roundTrip(NDManager manager, BenchmarkSample pair) throws Exception {
-        Path dir = Files.createTempDirectory("dckd-quickstart");
-        try {
-            SrBackbone a = Backbones.preset("rlfn_s", scale).build();
-            a.initialize(manager);
-            Path file = dir.resolve("rlfn_s.safetensors");
-            Checkpoints.writeSafetensors(StateDict.of(a), file);
-            SrBackbone b = Backbones.preset("rlfn_s", scale).build();
-            b.initialize(manager);
-            StateDict loaded = Checkpoints.read(file);
-            WeightLoader.load(b, loaded);
-            Image ya = BenchmarkEvaluator.upscale(SuperResolver.builder().setNetwork(a).build(), pair.lr(), manager);
-            Image yb = BenchmarkEvaluator.upscale(SuperResolver.builder().setNetwork(b).build(), pair.lr(), manager);
-            boolean same = ya.equals(yb);
-            return String.format(Locale.ROOT, "checkpoint round trip: rlfn_s -> %s (%d tensors, %,d bytes) -> strict load:"
-                    + " outputs %s", file.getFileName(), loaded.size(), Files.size(file), same ? "identical" : "DIFFER");
-        } finally {
-            try (var files = Files.list(dir)) {
-                for (Path f : (Iterable<Path>) files::iterator) {
-                    Files.deleteIfExists(f);
-                }
-            }
-            Files.deleteIfExists(dir);
+    private static Path out(Path given) {
+        if (given != null) {
+            return given;
         }
+        return Path.of("runs", "quickstart-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    }
+
+    private ExperimentRunner.Result stage(PrintWriter out, Path root, String name, String kind, String body, Path test)
+            throws Exception {
+        Path cfg = root.resolve(name + ".yaml");
+        Files.writeString(cfg, String.join("\n", "name: " + name, "scale: " + SCALE, "seed: " + seed,
+                "data: " + DATA, body, "validation: {sets: [" + test + "]}", ""));
+        ExperimentConfig.Loaded loaded = ExperimentConfig.load(cfg, List.of());
+        out.printf(Locale.ROOT, "[%s] %s (%s)%n", name, kind.equals("distill") ? "distilling from the teacher"
+                : "training", cfg);
+        out.flush();
+        try (TrainingProgress progress = new TrainingProgress(name, out)) {
+            return ExperimentRunner.run(loaded, new ExperimentRunner.Options(root.resolve(name), false, null,
+                    Device.cpu(), kind.equals("distill")), progress);
+        }
+    }
+
+    private static QualityScore bicubic(Path test) throws Exception {
+        List<QualityScore> scores = new ArrayList<>();
+        for (var pair : BenchmarkSet.open(test, SCALE)) {
+            BenchmarkSample s = pair.load();
+            scores.add(ImageQuality.evaluate(MatlabBicubic.resize(s.lr(), SCALE), s.hr(), SCALE));
+        }
+        return QualityScore.mean(scores);
+    }
+
+    private static void row(PrintWriter out, String label, ExperimentRunner.Result r) {
+        MetricsLog.ValidationRow v = r.summary().lastValidation().get(0);
+        out.printf(Locale.ROOT, "%-22s %,11d %9.3f %8.4f %10.0f%n", label, r.studentParameters(), v.psnr(), v.ssim(),
+                r.seconds());
     }
 }

@@ -39,7 +39,7 @@ final class TrainingProgress implements TrainingHooks, AutoCloseable {
         for (Map.Entry<String, Float> e : step.terms().entrySet()) {
             sb.append(e.getKey()).append(' ').append(String.format(Locale.ROOT, "%.4g", e.getValue())).append(' ');
         }
-        bar.setExtraMessage(sb + lastValidation);
+        bar.setExtraMessage(" " + sb + lastValidation);
     }
 
     @Override

@@ -33,12 +33,14 @@ import org.dckd.losses.LossTerms;
  * @param optimizer the optimizer
  * @param schedule the learning-rate schedule (default constant)
  * @param emaDecay the student EMA decay (default 0.999; 0 turns EMA off)
+ * @param emaWarmup whether the EMA decay warms up as {@code min(decay, (1+t)/(10+t))} (default true; false is
+ *     BasicSR's exact rule)
  * @param train iterations and the logging/validation/checkpoint intervals
  * @param validation the validation sets
  */
 public record ExperimentConfig(String name, int scale, long seed, NetworkSpec student, NetworkSpec teacher,
         JsonNode data, List<LossTermConfig> losses, OptimizerConfig optimizer, LearningRateSchedule schedule,
-        float emaDecay, TrainConfig train, ValidationConfig validation) {
+        float emaDecay, boolean emaWarmup, TrainConfig train, ValidationConfig validation) {
 
     /** Reads the config with defaults and validation. */
     @JsonCreator
@@ -52,6 +54,7 @@ public record ExperimentConfig(String name, int scale, long seed, NetworkSpec st
             @JsonProperty("optimizer") OptimizerConfig optimizer,
             @JsonProperty("schedule") LearningRateSchedule schedule,
             @JsonProperty("ema_decay") Float emaDecay,
+            @JsonProperty("ema_warmup") Boolean emaWarmup,
             @JsonProperty(value = "train", required = true) TrainConfig train,
             @JsonProperty("validation") ValidationConfig validation) {
         if (name.isBlank() || !name.matches("[A-Za-z0-9._-]+")) {
@@ -69,7 +72,8 @@ public record ExperimentConfig(String name, int scale, long seed, NetworkSpec st
         }
         return new ExperimentConfig(name, scale, seed == null ? 10 : seed, student, teacher, data, List.copyOf(losses),
                 optimizer == null ? OptimizerConfig.of(null, null, null, null, null) : optimizer,
-                schedule == null ? LearningRateSchedule.Constant.of(0L) : schedule, ema, train,
+                schedule == null ? LearningRateSchedule.Constant.of(0L) : schedule, ema,
+                emaWarmup == null || emaWarmup, train,
                 validation == null ? ValidationConfig.of(null, null) : validation);
     }
 

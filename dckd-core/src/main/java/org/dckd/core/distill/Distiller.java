@@ -95,7 +95,7 @@ public final class Distiller implements AutoCloseable {
             studentEma = (SrBackbone) student.config().build();
             studentEma.initialize(manager);
             studentEma.freezeParameters(true);
-            ema = ExponentialMovingAverage.of(student, studentEma, b.emaDecay);
+            ema = ExponentialMovingAverage.of(student, studentEma, b.emaDecay, b.emaWarmup);
         } else {
             studentEma = null;
             ema = null;
@@ -228,7 +228,7 @@ public final class Distiller implements AutoCloseable {
         optimizer.step(rate);
         iteration = it;
         if (ema != null) {
-            ema.update();
+            ema.update(it);
         }
         for (LossTerm t : loss.terms()) {
             t.afterStep(it, roles);
@@ -375,6 +375,7 @@ public final class Distiller implements AutoCloseable {
         private boolean decoupled;
         private LearningRateSchedule schedule = LearningRateSchedule.Constant.of(0L);
         private float emaDecay = 0.999f;
+        private boolean emaWarmup = true;
         private float gradClip;
         private long seed = 10;
 
@@ -436,6 +437,12 @@ public final class Distiller implements AutoCloseable {
         /** The student EMA decay (default 0.999; 0 turns EMA off). */
         public Builder optEmaDecay(float decay) {
             this.emaDecay = decay;
+            return this;
+        }
+
+        /** Whether the EMA decay warms up as {@code min(decay, (1 + t) / (10 + t))} (default true). */
+        public Builder optEmaWarmup(boolean warmup) {
+            this.emaWarmup = warmup;
             return this;
         }
 

@@ -139,7 +139,7 @@ public final class ExperimentRunner {
             try (Distiller distiller = Distiller.builder().setManager(manager).setStudent(student).optTeacher(teacher)
                     .addTerms(terms).optAdam(o.lr(), o.betas().get(0).floatValue(), o.betas().get(1).floatValue(),
                             (float) o.eps(), (float) o.weightDecay(), o.type().equals("adamw"))
-                    .optSchedule(cfg.schedule()).optEmaDecay(cfg.emaDecay()).optGradClip(cfg.train().gradClip())
+                    .optSchedule(cfg.schedule()).optEmaDecay(cfg.emaDecay()).optEmaWarmup(cfg.emaWarmup()).optGradClip(cfg.train().gradClip())
                     .optSeed(cfg.seed()).build()) {
                 JsonNode position = null;
                 TrainingLoop.Builder loop = TrainingLoop.builder();
