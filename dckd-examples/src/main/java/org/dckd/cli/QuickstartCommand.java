@@ -59,7 +59,11 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "2025", description = "Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    private static final int SCALE = 4;
+    @Option(names = "--scale", defaultValue = "2", description = "Upscaling factor (default: ${DEFAULT-VALUE}).")
+    int scale;
+
+    @Option(names = "--lr", defaultValue = "0.002", description = "Learning rate of all three runs (default: ${DEFAULT-VALUE}).")
+    double lr;
     private static final String DATA = "{type: procedural, images: 24, size: 256, patch: 32, batch_size: 8}";
     private static final String TEACHER = "{type: rlfn, feature_channels: 32, blocks: 4, input_range: 1}";
     private static final String STUDENT = "{type: rlfn, feature_channels: 12, blocks: 2, esa_channels: 8, input_range: 1}";
@@ -77,19 +81,19 @@ final class QuickstartCommand implements Callable<Integer> {
                     test.resolve("HR").resolve(String.format("test_%02d.png", i)), ImageFiles.IfExists.FAIL);
         }
         out.printf(Locale.ROOT, "dckd quickstart in %s: x%d, built-in procedural images (training pool + %d test"
-                + " images), no files needed%n%n", root, SCALE, testImages);
+                + " images), no files needed%n%n", root, scale, testImages);
         out.flush();
 
         ExperimentRunner.Result teacher = stage(out, root, "teacher", "train", String.join("\n",
                 "student: {network: " + TEACHER + "}",
                 "losses: [{type: l1}]",
-                "optimizer: {lr: 0.0005}",
+                "optimizer: {lr: " + lr + "}",
                 "train: {iterations: " + teacherIterations + ", log_every: 20, val_every: " + teacherIterations
                         + ", save_every: " + teacherIterations + "}"), test);
         Path teacherWeights = teacher.run().checkpoints().latest().orElseThrow().emaWeights();
         String teacherSpec = "teacher: {network: " + TEACHER + ", weights: " + teacherWeights + "}";
         String common = String.join("\n", "student: {network: " + STUDENT + "}",
-                "optimizer: {lr: 0.001}",
+                "optimizer: {lr: " + lr + "}",
                 "train: {iterations: " + studentIterations + ", log_every: 20, val_every: " + studentIterations
                         + ", save_every: " + studentIterations + "}");
         ExperimentRunner.Result scratch = stage(out, root, "student_scratch", "train",
@@ -104,7 +108,7 @@ final class QuickstartCommand implements Callable<Integer> {
 
         QualityScore bicubic = bicubic(test);
         out.println();
-        out.printf(Locale.ROOT, "%-22s %11s %9s %8s %10s%n", "x4, built-in test set", "parameters", "PSNR-Y", "SSIM-Y",
+        out.printf(Locale.ROOT, "%-22s %11s %9s %8s %10s%n", "x" + scale + ", built-in test set", "parameters", "PSNR-Y", "SSIM-Y",
                 "train (s)");
         out.printf(Locale.ROOT, "%-22s %11s %9.3f %8.4f %10s%n", "bicubic", "-", bicubic.psnr(), bicubic.ssim(), "-");
         row(out, "student, scratch", scratch);
@@ -126,7 +130,7 @@ final class QuickstartCommand implements Callable<Integer> {
     private ExperimentRunner.Result stage(PrintWriter out, Path root, String name, String kind, String body, Path test)
             throws Exception {
         Path cfg = root.resolve(name + ".yaml");
-        Files.writeString(cfg, String.join("\n", "name: " + name, "scale: " + SCALE, "seed: " + seed,
+        Files.writeString(cfg, String.join("\n", "name: " + name, "scale: " + scale, "seed: " + seed,
                 "data: " + DATA, body, "validation: {sets: [" + test + "]}", ""));
         ExperimentConfig.Loaded loaded = ExperimentConfig.load(cfg, List.of());
         out.printf(Locale.ROOT, "[%s] %s (%s)%n", name, kind.equals("distill") ? "distilling from the teacher"
@@ -138,11 +142,11 @@ final class QuickstartCommand implements Callable<Integer> {
         }
     }
 
-    private static QualityScore bicubic(Path test) throws Exception {
+    private QualityScore bicubic(Path test) throws Exception {
         List<QualityScore> scores = new ArrayList<>();
-        for (var pair : BenchmarkSet.open(test, SCALE)) {
+        for (var pair : BenchmarkSet.open(test, scale)) {
             BenchmarkSample s = pair.load();
-            scores.add(ImageQuality.evaluate(MatlabBicubic.resize(s.lr(), SCALE), s.hr(), SCALE));
+            scores.add(ImageQuality.evaluate(MatlabBicubic.resize(s.lr(), scale), s.hr(), scale));
         }
         return QualityScore.mean(scores);
     }
