@@ -115,7 +115,8 @@ public final class ImageFiles {
         }
         List<Path> out = new ArrayList<>();
         try (java.util.stream.Stream<Path> s = Files.list(folder)) {
-            s.filter(ImageFiles::isImageFile).filter(Files::isRegularFile).forEach(out::add);
+            s.filter(ImageFiles::isImageFile).filter(p -> !p.getFileName().toString().startsWith("."))
+                    .filter(Files::isRegularFile).forEach(out::add);
         }
         out.sort(java.util.Comparator.comparing(p -> p.getFileName().toString()));
         return out;
