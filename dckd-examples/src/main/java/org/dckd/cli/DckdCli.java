@@ -16,8 +16,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = DckdCli.Version.class,
         description = "Dynamic contrastive knowledge distillation for super-resolution, on Deep Java Library.",
-        subcommands = {QuickstartCommand.class, EvaluateCommand.class, PresetsCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {QuickstartCommand.class, EvaluateCommand.class, PresetsCommand.class, PrepareCommand.class,
+                BenchCommand.class, CommandLine.HelpCommand.class})
 public final class DckdCli {
 
     static {

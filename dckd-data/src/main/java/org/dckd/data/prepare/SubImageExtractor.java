@@ -54,6 +54,7 @@ public final class SubImageExtractor {
     public static final int DEFAULT_STEP = 240;
 
     private final Path hrFolder;
+    private final List<Path> hrFiles;
     private final Path lrFolder;
     private final int scale;
     private final FileNamePattern lrPattern;
@@ -68,6 +69,7 @@ public final class SubImageExtractor {
 
     private SubImageExtractor(Builder b) {
         this.hrFolder = b.hrFolder;
+        this.hrFiles = b.hrFiles;
         this.lrFolder = b.lrFolder;
         this.scale = b.scale;
         this.lrPattern = b.lrPattern;
@@ -149,7 +151,7 @@ public final class SubImageExtractor {
      * @throws IOException if writing fails
      */
     public Report extract() throws IOException {
-        List<Path> hrFiles = ImageFiles.listImages(hrFolder);
+        List<Path> hrFiles = this.hrFiles != null ? this.hrFiles : ImageFiles.listImages(hrFolder);
         if (hrFiles.isEmpty()) {
             throw new InvalidDataException("HR folder " + hrFolder + " contains no images", hrFolder);
         }
@@ -192,9 +194,9 @@ public final class SubImageExtractor {
                 }
             }
             Image[] pair = loadPair(hrFile, original);
-            List<MetaInfo.Entry>[] entries = cut(hrFile, pair[0], pair[1], !reuseHr);
-            hrEntries.set(i, entries[0]);
-            lrEntries.set(i, entries[1]);
+            Cut entries = cut(hrFile, pair[0], pair[1], !reuseHr);
+            hrEntries.set(i, entries.hr());
+            lrEntries.set(i, entries.lr());
         });
         List<MetaInfo.Entry> hrAll = new ArrayList<>();
         List<MetaInfo.Entry> lrAll = new ArrayList<>();
@@ -282,8 +284,11 @@ public final class SubImageExtractor {
                 + w / scale + "x" + h / scale;
     }
 
-    @SuppressWarnings("unchecked")
-    private List<MetaInfo.Entry>[] cut(Path hrFile, Image hr, Image lr, boolean writeHr) throws IOException {
+    /** The meta-info entries of one image's HR and LR sub-images. */
+    private record Cut(List<MetaInfo.Entry> hr, List<MetaInfo.Entry> lr) {
+    }
+
+    private Cut cut(Path hrFile, Image hr, Image lr, boolean writeHr) throws IOException {
         int lrCrop = crop / scale;
         int lrStep = step / scale;
         int[] ys = starts(lr.height(), lrCrop, lrStep, threshold, scale);
@@ -311,7 +316,7 @@ public final class SubImageExtractor {
                 lrOut.add(new MetaInfo.Entry(name, ch, cw, 3));
             }
         }
-        return new List[] {hrOut, lrOut};
+        return new Cut(hrOut, lrOut);
     }
 
     /**
@@ -342,6 +347,7 @@ public final class SubImageExtractor {
     /** Configures a {@link SubImageExtractor}. */
     public static final class Builder {
         private Path hrFolder;
+        private List<Path> hrFiles;
         private Path lrFolder;
         private int scale;
         private FileNamePattern lrPattern = FileNamePattern.STANDARD;
@@ -375,6 +381,17 @@ public final class SubImageExtractor {
          */
         public Builder setScale(int scale) {
             this.scale = scale;
+            return this;
+        }
+
+        /**
+         * Limits the work to these HR files of the HR folder (default: every image file in it).
+         *
+         * @param hrFiles HR image files
+         * @return this builder
+         */
+        public Builder optHrFiles(List<Path> hrFiles) {
+            this.hrFiles = List.copyOf(hrFiles);
             return this;
         }
 

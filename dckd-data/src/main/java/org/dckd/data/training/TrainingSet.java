@@ -134,24 +134,23 @@ public final class TrainingSet {
             }
         }
         String[] problems = new String[candidates.size()];
-        @SuppressWarnings("unchecked")
-        List<Path>[] problemFiles = new List[candidates.size()];
+        Path[][] problemFiles = new Path[candidates.size()][];
         ImageFileInfo[][] infos = new ImageFileInfo[candidates.size()][];
         List<Integer> indices = new ArrayList<>(candidates.size());
         for (int i = 0; i < candidates.size(); i++) {
             indices.add(i);
         }
-        ParallelTasks.forEach(indices, threads, "checking " + candidates.size() + " training pairs", "pairs",
+        ParallelTasks.forEach(indices, threads, "checking training pairs", "pairs",
                 listener, i -> {
                     Candidate c = candidates.get(i);
                     try {
                         infos[i] = check(c, scale, config.patchSize());
                     } catch (InvalidDataException e) {
                         problems[i] = e.getMessage();
-                        problemFiles[i] = e.files();
+                        problemFiles[i] = e.files().toArray(new Path[0]);
                     } catch (org.dckd.data.image.ImageReadException e) {
                         problems[i] = e.getMessage();
-                        problemFiles[i] = List.of(e.file());
+                        problemFiles[i] = new Path[] {e.file()};
                     }
                 });
         List<String> messages = new ArrayList<>();
@@ -159,7 +158,7 @@ public final class TrainingSet {
         for (int i = 0; i < problems.length; i++) {
             if (problems[i] != null) {
                 messages.add(problems[i]);
-                files.addAll(problemFiles[i]);
+                files.addAll(List.of(problemFiles[i]));
             }
         }
         if (!messages.isEmpty()) {
