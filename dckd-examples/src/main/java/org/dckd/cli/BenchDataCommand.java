@@ -58,8 +58,8 @@ import picocli.CommandLine.Spec;
  * next to how fast a student's training step consumes them, measured in the same run.
  */
 @Command(name = "data", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measure the patch loader (batches/s, patches/s, CPU per batch, peak memory) on loose images and",
-            "on sub-images, and the training-step rate of a student (L1 to HR + Adam) on the same batches.",
+        description = {"Measure the patch loader (batches/s, patches/s, CPU per batch, peak memory) on loose images",
+            "and on sub-images, and the training-step rate of a student (L1 to HR + Adam) on the same batches.",
             "DIR is a DIV2K or Flickr2K root, a benchmark-style folder (HR/ + LR_bicubic/X<s>/) or a folder of HR",
             "images (LR made with MATLAB-exact bicubic into the work folder)."})
 final class BenchDataCommand implements Callable<Integer> {
@@ -73,7 +73,8 @@ final class BenchDataCommand implements Callable<Integer> {
     @Option(names = "--scale", defaultValue = "4", description = "Scale factor (default: ${DEFAULT-VALUE}).")
     int scale;
 
-    @Option(names = "--patch", defaultValue = "48", paramLabel = "PX", description = "LR patch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--patch", defaultValue = "48", paramLabel = "PX",
+            description = "LR patch size (default: ${DEFAULT-VALUE}).")
     int patch;
 
     @Option(names = "--batch", defaultValue = "16", description = "Batch size (default: ${DEFAULT-VALUE}).")
@@ -87,7 +88,8 @@ final class BenchDataCommand implements Callable<Integer> {
             description = "Storage modes to measure: loose, subimages (default: ${DEFAULT-VALUE}).")
     List<String> modes;
 
-    @Option(names = "--batches", defaultValue = "60", description = "Timed batches per measurement (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batches", defaultValue = "60",
+            description = "Timed batches per measurement (default: ${DEFAULT-VALUE}).")
     int batches;
 
     @Option(names = "--warmup", defaultValue = "5", description = "Untimed batches first (default: ${DEFAULT-VALUE}).")
@@ -97,10 +99,12 @@ final class BenchDataCommand implements Callable<Integer> {
             description = "Use only the first N images of DIR (0: all; default: ${DEFAULT-VALUE}).")
     int maxImages;
 
-    @Option(names = "--crop", defaultValue = "480", paramLabel = "PX", description = "Sub-image size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--crop", defaultValue = "480", paramLabel = "PX",
+            description = "Sub-image size (default: ${DEFAULT-VALUE}).")
     int crop;
 
-    @Option(names = "--step", defaultValue = "240", paramLabel = "PX", description = "Sub-image stride (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--step", defaultValue = "240", paramLabel = "PX",
+            description = "Sub-image stride (default: ${DEFAULT-VALUE}).")
     int step;
 
     @Option(names = "--student", defaultValue = "rlfn_s",
@@ -231,8 +235,8 @@ final class BenchDataCommand implements Callable<Integer> {
             String feedMode = sub != null ? "subimages" : "loose";
             out.println();
             double alone = measureTraining(feedSet, base, false, root.putObject("train_step"));
-            out.printf(Locale.ROOT, "%s x%d training step (L1 + Adam, batch %d, LR patch %d): %.2f steps/s (%.3f s/step)"
-                    + " on a fixed batch%n", student, scale, batch, patch, alone, 1 / alone);
+            out.printf(Locale.ROOT, "%s x%d training step (L1 + Adam, batch %d, LR patch %d): %.2f steps/s"
+                    + " (%.3f s/step) on a fixed batch%n", student, scale, batch, patch, alone, 1 / alone);
             ArrayNode fedRuns = root.putArray("train_fed");
             for (int w : workers) {
                 ObjectNode fedNode = fedRuns.addObject();

@@ -33,7 +33,8 @@ final class PrepareDiv2kCommand implements Callable<Integer> {
             description = "Checksum file ('SHA256HEX  FILENAME' lines, as sha256sum writes) listing every archive.")
     Path sha256;
 
-    @Option(names = "--scale", defaultValue = "4", description = "Scale of the LR archives: 2, 3 or 4 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--scale", defaultValue = "4",
+            description = "Scale of the LR archives: 2, 3 or 4 (default: ${DEFAULT-VALUE}).")
     int scale;
 
     @Option(names = "--splits", defaultValue = "train,valid", split = ",",
@@ -51,13 +52,16 @@ final class PrepareDiv2kCommand implements Callable<Integer> {
     @Option(names = "--no-subimages", description = "Do not cut the training split into sub-images.")
     boolean noSubimages;
 
-    @Option(names = "--crop", defaultValue = "480", paramLabel = "PX", description = "Sub-image size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--crop", defaultValue = "480", paramLabel = "PX",
+            description = "Sub-image size (default: ${DEFAULT-VALUE}).")
     int crop;
 
-    @Option(names = "--step", defaultValue = "240", paramLabel = "PX", description = "Sub-image stride (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--step", defaultValue = "240", paramLabel = "PX",
+            description = "Sub-image stride (default: ${DEFAULT-VALUE}).")
     int step;
 
-    @Option(names = "--workers", defaultValue = "2", description = "Threads for the sub-images (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--workers", defaultValue = "2",
+            description = "Threads for the sub-images (default: ${DEFAULT-VALUE}).")
     int workers;
 
     @Override

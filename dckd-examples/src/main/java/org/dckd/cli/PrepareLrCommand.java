@@ -14,8 +14,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code dckd prepare lr}: an LR folder from an HR folder with MATLAB-exact bicubic downscaling. */
 @Command(name = "lr", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Make the LR images of an HR folder with MATLAB-exact bicubic (imresize on uint8): each HR image",
-            "is modcropped to a multiple of the scale and downscaled. Existing up-to-date LR files are kept."})
+        description = {"Make the LR images of an HR folder with MATLAB-exact bicubic (imresize on uint8): each HR",
+            "image is modcropped to a multiple of the scale and downscaled. Existing up-to-date LR files are kept."})
 final class PrepareLrCommand implements Callable<Integer> {
 
     @Spec
@@ -28,7 +28,8 @@ final class PrepareLrCommand implements Callable<Integer> {
     int scale;
 
     @Option(names = "--out", paramLabel = "DIR",
-            description = "LR folder (default: X_HR -> X_LR_bicubic/X<s>, HR -> LR_bicubic/X<s>, NAME -> NAME_LR_bicubic/X<s>).")
+            description = "LR folder (default: X_HR -> X_LR_bicubic/X<s>, HR -> LR_bicubic/X<s>,"
+                + " NAME -> NAME_LR_bicubic/X<s>).")
     Path out;
 
     @Option(names = "--pattern", defaultValue = "{name}x{scale}.png",

@@ -27,7 +27,8 @@ final class PrepareSubimagesCommand implements Callable<Integer> {
     Path hr;
 
     @Option(names = "--lr", paramLabel = "DIR",
-            description = "Folder of LR images; without it the LR images are made from the HR images (MATLAB-exact bicubic).")
+            description = "Folder of LR images; without it the LR images are made from the HR images"
+                + " (MATLAB-exact bicubic).")
     Path lr;
 
     @Option(names = "--scale", required = true, description = "Scale factor.")

@@ -47,7 +47,8 @@ public final class SampleSchedule {
         long l = (long) pairs * enlargeRatio;
         if (l > MAX_EPOCH_LENGTH) {
             throw new IllegalArgumentException("an epoch of " + pairs + " pairs x enlarge_ratio " + enlargeRatio
-                    + " = " + l + " samples is longer than the supported " + MAX_EPOCH_LENGTH + "; lower enlarge_ratio");
+                    + " = " + l + " samples is longer than the supported " + MAX_EPOCH_LENGTH
+                    + "; lower enlarge_ratio");
         }
         if (l < batchSize) {
             throw new IllegalArgumentException("an epoch of " + pairs + " pairs x enlarge_ratio " + enlargeRatio

@@ -20,7 +20,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *   <li>{@code patch_size} [48]: the LR patch size; the HR patch is {@code patch_size * scale};</li>
  *   <li>{@code batch_size} [16];</li>
  *   <li>{@code augment} [all on]: {@link AugmentConfig} ({@code hflip}, {@code vflip}, {@code rot90});</li>
- *   <li>{@code enlarge_ratio} [1]: an epoch visits every pair this many times (BasicSR's {@code dataset_enlarge_ratio});</li>
+ *   <li>{@code enlarge_ratio} [1]: an epoch visits every pair this many times (BasicSR's
+ *       {@code dataset_enlarge_ratio});</li>
  *   <li>{@code workers} [2]: loader threads (0 loads on the calling thread);</li>
  *   <li>{@code prefetch} [4]: batches prepared ahead of the trainer (the bound of the queue);</li>
  *   <li>{@code seed} [10]: the data seed (epoch shuffles and per-sample crops and flips);</li>

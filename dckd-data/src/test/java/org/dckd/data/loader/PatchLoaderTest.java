@@ -261,11 +261,7 @@ class PatchLoaderTest {
         assertTrue(loader.isTerminated(), "worker threads still running after close()");
         assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "close() took more than 5 s");
         assertThrows(IllegalStateException.class, loader::next);
-        loader.close();
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            assertFalse(t.getName().startsWith("dckd-patch-loader-") && t.isAlive() && t.getState() != Thread.State.TERMINATED
-                    && t.getName().endsWith("-x"), t.getName());
-        }
+        loader.close(); // closing twice is harmless
     }
 
     @Test

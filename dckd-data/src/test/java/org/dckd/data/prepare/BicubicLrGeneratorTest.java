@@ -41,7 +41,8 @@ class BicubicLrGeneratorTest {
     void defaultLrFolderFollowsTheUsualLayouts() {
         assertEquals(Path.of("/d/DIV2K_train_LR_bicubic/X4"),
                 BicubicLrGenerator.defaultOutput(Path.of("/d/DIV2K_train_HR"), 4));
-        assertEquals(Path.of("/d/Flickr2K_LR_bicubic/X2"), BicubicLrGenerator.defaultOutput(Path.of("/d/Flickr2K_HR"), 2));
+        assertEquals(Path.of("/d/Flickr2K_LR_bicubic/X2"),
+                BicubicLrGenerator.defaultOutput(Path.of("/d/Flickr2K_HR"), 2));
         assertEquals(Path.of("/b/Set5/LR_bicubic/X3"), BicubicLrGenerator.defaultOutput(Path.of("/b/Set5/HR"), 3));
         assertEquals(Path.of("/t/CBSD68_LR_bicubic/X4"), BicubicLrGenerator.defaultOutput(Path.of("/t/CBSD68"), 4));
     }

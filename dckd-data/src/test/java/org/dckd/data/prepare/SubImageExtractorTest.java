@@ -27,7 +27,8 @@ class SubImageExtractorTest {
     @Test
     void windowStartsFollowBasicSr() {
         // DIV2K 2040 px wide, x4: HR windows 0, 240, ..., 1440 and the flush window at 1560 (BasicSR's h_space)
-        assertArrayEquals(new int[] {0, 60, 120, 180, 240, 300, 360, 390}, SubImageExtractor.starts(510, 120, 60, 0, 4));
+        assertArrayEquals(new int[] {0, 60, 120, 180, 240, 300, 360, 390},
+                SubImageExtractor.starts(510, 120, 60, 0, 4));
         // exactly covered: no extra window
         assertArrayEquals(new int[] {0, 60, 120}, SubImageExtractor.starts(240, 120, 60, 0, 4));
         // an uncovered strip of 2 LR = 8 HR pixels is kept when the threshold is 8, covered when it is 7

@@ -157,10 +157,12 @@ class TrainingDataConfigTest {
         assertTrue(error("data: {scale: 4, sources: [{type: div2k}]}").contains("div2k source: root is required"));
         assertTrue(error("data: {scale: 4, sources: [{type: div2k, root: r, split: test}]}")
                 .contains("split must be 'train' or 'valid'"));
-        assertTrue(error("data: {scale: 4, sources: [{type: paired, hr: a}]}").contains("paired source: lr is required"));
+        assertTrue(error("data: {scale: 4, sources: [{type: paired, hr: a}]}")
+                .contains("paired source: lr is required"));
         String pattern = error("data: {scale: 4, sources: [{type: paired, hr: a, lr: b, lr_pattern: 'x{scale}.png'}]}");
         assertTrue(pattern.contains("lr_pattern") && pattern.contains("{name}"), pattern);
-        String placeholder = error("data: {scale: 4, sources: [{type: paired, hr: a, lr: b, lr_pattern: '{name}{s}'}]}");
+        String placeholder = error(
+                "data: {scale: 4, sources: [{type: paired, hr: a, lr: b, lr_pattern: '{name}{s}'}]}");
         assertTrue(placeholder.contains("unknown placeholder {s}"), placeholder);
         assertTrue(error("data: {scale: 4.5, sources: [{type: hr_only, hr: x}]}").contains("scale"));
     }

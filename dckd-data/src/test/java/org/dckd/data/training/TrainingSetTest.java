@@ -17,6 +17,8 @@ import javax.imageio.ImageIO;
 
 import org.dckd.data.image.Image;
 import org.dckd.data.image.ImageFiles;
+import org.dckd.data.loader.PatchBatch;
+import org.dckd.data.loader.PatchLoader;
 import org.dckd.data.prepare.InvalidDataException;
 import org.dckd.data.prepare.MetaInfo;
 import org.dckd.data.prepare.SubImageExtractor;
@@ -241,6 +243,31 @@ class TrainingSetTest {
         // the generated LR images are plain 8-bit RGB
         for (TrainingPair p : set.pairs()) {
             assertTrue(ImageFiles.readInfo(p.lrFile()).isPlainRgb8(), p.lrFile().toString());
+        }
+        // patches carry the converted values: gray replicated (R = G = B), 16-bit scaled to [0, 1] without rounding
+        TrainingDataConfig c = config(16, HrOnlySource.of("odd", "odd_lr")).toBuilder().optWorkers(0).optBatchSize(3)
+                .build();
+        try (PatchLoader loader = PatchLoader.builder().setTrainingSet(set).setConfig(c).build()) {
+            PatchBatch b = loader.next();
+            int plane = 64 * 64;
+            boolean fractional = false;
+            for (int j = 0; j < 3; j++) {
+                String id = b.samples().get(j).id();
+                int base = j * 3 * plane;
+                if (id.endsWith("gray") || id.endsWith("gray16")) {
+                    for (int i = 0; i < plane; i++) {
+                        assertEquals(b.hr()[base + i], b.hr()[base + plane + i], id);
+                        assertEquals(b.hr()[base + i], b.hr()[base + 2 * plane + i], id);
+                    }
+                }
+                if (id.endsWith("gray16")) {
+                    for (int i = 0; i < plane; i++) {
+                        float level = b.hr()[base + i] * 255f;
+                        fractional |= Math.abs(level - Math.round(level)) > 1e-3;
+                    }
+                }
+            }
+            assertTrue(fractional, "16-bit samples keep their fractional 8-bit levels");
         }
     }
 }
