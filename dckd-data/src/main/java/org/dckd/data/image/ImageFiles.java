@@ -31,6 +31,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.ImageWriter;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.FileImageInputStream;
@@ -98,6 +99,30 @@ public final class ImageFiles {
     }
 
     /**
+     * Lists the image files directly in a folder ({@link #isImageFile}; hidden files and sub-folders are ignored),
+     * sorted by file name in Unicode code-point order ({@code img10} before {@code img2}).
+     *
+     * @param folder the folder
+     * @return the image files, sorted
+     * @throws NoSuchFileException if {@code folder} does not exist or is not a folder
+     * @throws IOException if listing fails
+     */
+    public static List<Path> listImages(Path folder) throws IOException {
+        Objects.requireNonNull(folder, "folder");
+        if (!Files.isDirectory(folder)) {
+            throw new NoSuchFileException(folder.toString(), null, Files.exists(folder) ? "not a folder"
+                    : "folder does not exist");
+        }
+        List<Path> out = new ArrayList<>();
+        try (java.util.stream.Stream<Path> s = Files.list(folder)) {
+            s.filter(ImageFiles::isImageFile).filter(p -> !p.getFileName().toString().startsWith("."))
+                    .filter(Files::isRegularFile).forEach(out::add);
+        }
+        out.sort(java.util.Comparator.comparing(p -> p.getFileName().toString()));
+        return out;
+    }
+
+    /**
      * Reads an image file as RGB on the 0..255 scale (see the class documentation for the conversions).
      *
      * @param file the image file
@@ -122,6 +147,63 @@ public final class ImageFiles {
             throw new ImageReadException(file, ImageReadException.Reason.IO_ERROR, String.valueOf(e.getMessage()), e);
         }
         return toImage(file, decoded);
+    }
+
+    /**
+     * Reads only an image file's header: size, sample depth and colour layout, without decoding pixels (a fraction of
+     * a millisecond for PNG). A file whose header is readable may still fail {@link #read} later if its pixel data is
+     * truncated or corrupt.
+     *
+     * @param file the image file
+     * @return what the header says
+     * @throws ImageReadException if the file is missing, not a readable image format, or its header is damaged; the
+     *     message names the file and the reason
+     */
+    public static ImageFileInfo readInfo(Path file) throws ImageReadException {
+        Objects.requireNonNull(file, "file");
+        if (!Files.exists(file)) {
+            throw new ImageReadException(file, ImageReadException.Reason.NOT_FOUND, "file does not exist", null);
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new ImageReadException(file, ImageReadException.Reason.NOT_FOUND, "not a regular file", null);
+        }
+        try (ImageInputStream in = new FileImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new ImageReadException(file, ImageReadException.Reason.UNSUPPORTED_FORMAT,
+                        "not an image format javax.imageio can read (PNG, JPEG, BMP, GIF, TIFF, WBMP); first bytes "
+                                + firstBytes(in), null);
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                int width = reader.getWidth(0);
+                int height = reader.getHeight(0);
+                ImageTypeSpecifier type = reader.getRawImageType(0);
+                if (type == null) {
+                    Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+                    type = types.hasNext() ? types.next() : null;
+                }
+                String format = format(reader);
+                if (type == null) {
+                    return new ImageFileInfo(format, width, height, 8, false, false, false);
+                }
+                ColorModel cm = type.getColorModel();
+                boolean palette = cm instanceof IndexColorModel;
+                boolean gray = !palette && cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY;
+                int bits = palette ? 8 : cm.getComponentSize(0);
+                return new ImageFileInfo(format, width, height, bits, gray, cm.hasAlpha(), palette);
+            } catch (IOException | RuntimeException e) {
+                throw new ImageReadException(file, ImageReadException.Reason.CORRUPT, format(reader)
+                        + " header is damaged or truncated (" + describe(e) + ")", e);
+            } finally {
+                reader.dispose();
+            }
+        } catch (ImageReadException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new ImageReadException(file, ImageReadException.Reason.IO_ERROR, String.valueOf(e.getMessage()), e);
+        }
     }
 
     private static BufferedImage decode(Path file, ImageInputStream in) throws IOException {
