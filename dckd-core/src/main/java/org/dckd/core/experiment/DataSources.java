@@ -1,17 +1,31 @@
 package org.dckd.core.experiment;
 
+import java.io.IOException;
+import java.nio.file.Path;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.dckd.config.ConfigException;
+import org.dckd.config.ConfigReader;
 import org.dckd.core.config.ExperimentConfig;
 import org.dckd.core.train.ProceduralBatches;
 import org.dckd.core.train.TrainingBatches;
+import org.dckd.data.loader.LoaderPosition;
+import org.dckd.data.loader.PatchBatch;
+import org.dckd.data.loader.PatchLoader;
+import org.dckd.data.prepare.ProgressListener;
+import org.dckd.data.training.TrainingDataConfig;
+import org.dckd.data.training.TrainingSet;
 
 /**
  * Opens the training batches an experiment's {@code data:} section describes, at a resume position.
  *
  * <p>{@code type: procedural} renders built-in images (keys: {@code images} 32, {@code size} 256, {@code patch} 48,
- * {@code batch_size} 16).
+ * {@code batch_size} 16). Any other {@code data:} section is a dckd-data {@link TrainingDataConfig} (DIV2K, Flickr2K,
+ * paired or HR-only folders; see {@code docs/data.md}); its {@code scale} and {@code seed} default to the experiment's
+ * and must agree with them. Relative paths are resolved against the working directory.
  */
 public final class DataSources {
 
@@ -24,9 +38,12 @@ public final class DataSources {
      * @param position a position saved in a checkpoint, or null to start at the beginning
      * @return the batches
      */
-    public static TrainingBatches open(ExperimentConfig config, JsonNode position) {
+    public static TrainingBatches open(ExperimentConfig config, JsonNode position) throws IOException {
         JsonNode data = config.data();
         String type = data.path("type").asText("");
+        if (!data.has("type")) {
+            return loader(config, position);
+        }
         if (type.equals("procedural")) {
             checkKeys(data, "type", "images", "size", "patch", "batch_size");
             int images = data.path("images").asInt(32);
@@ -39,7 +56,56 @@ public final class DataSources {
             return new ProceduralBatches(images, size, config.scale(), patch, batch, config.seed(),
                     position == null ? 0 : position.asLong());
         }
-        throw new ConfigException("at 'data.type': unknown data source type '" + type + "'; known: [procedural]");
+        throw new ConfigException("at 'data.type': unknown data source type '" + type + "'; use type: procedural,"
+                + " or no type with 'sources:' (DIV2K, Flickr2K, paired or HR-only folders)");
+    }
+
+    /** The config of the patch loader the {@code data:} section describes, with the experiment's scale and seed. */
+    public static TrainingDataConfig trainingData(ExperimentConfig config) {
+        ObjectNode tree = ((ObjectNode) config.data()).deepCopy();
+        if (!tree.has("scale")) {
+            tree.put("scale", config.scale());
+        }
+        if (!tree.has("seed")) {
+            tree.put("seed", config.seed());
+        }
+        TrainingDataConfig c = ConfigReader.convert(ConfigReader.jsonMapper(), tree, TrainingDataConfig.class, "data");
+        if (c.scale() != config.scale()) {
+            throw new ConfigException("at 'data.scale': " + c.scale() + " differs from the experiment's scale "
+                    + config.scale());
+        }
+        return c;
+    }
+
+    private static TrainingBatches loader(ExperimentConfig config, JsonNode position) throws IOException {
+        TrainingDataConfig c = trainingData(config);
+        TrainingSet set = TrainingSet.open(c, Path.of("").toAbsolutePath(), ProgressListener.NONE);
+        LoaderPosition start = position == null || position.isNull() ? LoaderPosition.START
+                : new LoaderPosition(position.get("epoch").asLong(), position.get("index").asLong());
+        PatchLoader loader = PatchLoader.builder().setTrainingSet(set).setConfig(c).optStart(start).optRange(1f).build();
+        return new TrainingBatches() {
+            @Override
+            public Batch next() {
+                PatchBatch b = loader.next();
+                int p = b.patchSize();
+                int hp = b.hrPatchSize();
+                return new Batch(b.lr(), b.hr(), b.size(), p, p, hp, hp);
+            }
+
+            @Override
+            public JsonNode position() {
+                LoaderPosition pos = loader.position();
+                ObjectNode n = JsonNodeFactory.instance.objectNode();
+                n.put("epoch", pos.epoch());
+                n.put("index", pos.index());
+                return n;
+            }
+
+            @Override
+            public void close() {
+                loader.close();
+            }
+        };
     }
 
     private static void checkKeys(JsonNode data, String... known) {
