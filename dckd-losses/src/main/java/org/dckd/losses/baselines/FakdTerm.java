@@ -199,7 +199,7 @@ public final class FakdTerm implements LossTerm {
             TappedOutput out = network.forwardWithFeatures(new ParameterStore(probe, false), x, false);
             long[] channels = new long[taps.size()];
             for (int i = 0; i < taps.size(); i++) {
-                channels[i] = out.feature(taps.get(i)).getShape().get(1);
+                channels[i] = featureMap(out.feature(taps.get(i))).getShape().get(1);
             }
             return channels;
         }
@@ -211,7 +211,7 @@ public final class FakdTerm implements LossTerm {
         List<NDArray> teacher = new ArrayList<>();
         ParameterStore store = null;
         for (int i = 0; i < studentTaps.size(); i++) {
-            NDArray s = context.studentFeature(studentTaps.get(i), name);
+            NDArray s = featureMap(context.studentFeature(studentTaps.get(i), name));
             TorchConv2d conv = connectors.get(i);
             if (conv != null) {
                 if (store == null) {
@@ -219,7 +219,7 @@ public final class FakdTerm implements LossTerm {
                 }
                 s = conv.apply(store, s, true);
             }
-            NDArray t = context.teacherFeature(teacherTaps.get(i), name).stopGradient();
+            NDArray t = featureMap(context.teacherFeature(teacherTaps.get(i), name)).stopGradient();
             if (pool > 1) {
                 s = averagePool(s, pool);
                 t = averagePool(t, pool);
@@ -374,5 +374,14 @@ public final class FakdTerm implements LossTerm {
     public String toString() {
         return name + " = fakd(" + studentTaps + " vs " + teacherTaps + ", pool " + pool + ", connector "
                 + connectorMode.configName() + "), weight " + weight;
+    }
+
+    /**
+     * A tap as an NCHW map: 4-D maps are used as they are; transformer tokens {@code (B, H*W, C)} (SwinIR's
+     * {@code layers.i}) become {@code (B, C, H*W, 1)}, which has the same spatial affinity (it only needs the positions,
+     * not their 2-D arrangement) and lets a 1x1 connector apply.
+     */
+    static NDArray featureMap(NDArray tap) {
+        return tap.getShape().dimension() == 3 ? tap.transpose(0, 2, 1).expandDims(3) : tap;
     }
 }
