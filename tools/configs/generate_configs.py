@@ -132,7 +132,7 @@ train: {iterations: 600, log_every: 20, val_every: 200, save_every: 200}
                  " patch_size: 32, batch_size: 8, workers: 2}\n")
         text += f"losses: {losses}\noptimizer: {{lr: 0.002}}\n"
         text += "train: {iterations: 300, log_every: 25, val_every: 100, save_every: 100}\n"
-        text += "validation: {sets: [../shared/data/benchmarks/Set5]}\n"
+        text += "validation: {sets: [../shared/data/benchmarks/Set5, ../shared/data/benchmarks/Set14]}\n"
         write(path, text)
 
 
