@@ -11,6 +11,7 @@ import org.dckd.losses.LossContext;
 import org.dckd.losses.LossTerm;
 import org.dckd.losses.TrainingRoles;
 import org.dckd.losses.encoders.FeatureEncoder;
+import org.dckd.losses.encoders.SharedEncoders;
 import org.dckd.nn.IntermediateScope;
 
 /**
@@ -70,9 +71,9 @@ public final class ContrastiveRegularization implements LossTerm {
      */
     @Override
     public void attach(TrainingRoles roles) {
-        FeatureEncoder encoder = config.encoder().build(roles.manager());
+        FeatureEncoder encoder = SharedEncoders.get(config.encoder(), roles.manager());
         try {
-            ratio = new ContrastRatio(encoder, config.levelWeights(), config.eps());
+            ratio = new ContrastRatio(encoder, config.levelWeights(), config.eps(), (long) config.chunkMb() << 20);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(describe() + ": " + e.getMessage(), e);
         }
