@@ -140,8 +140,15 @@ public final class ContrastiveRegularization implements LossTerm {
         return history.state();
     }
 
+    /**
+     * Restores the history model's weights ({@code history.*} entries); an empty state (nothing saved) keeps the
+     * current weights.
+     */
     @Override
     public void loadState(Map<String, Tensor> state) {
+        if (state.isEmpty()) {
+            return;
+        }
         if (history == null) {
             pendingState = Map.copyOf(state);
         } else {

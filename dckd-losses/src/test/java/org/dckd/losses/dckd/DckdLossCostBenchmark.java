@@ -44,14 +44,29 @@ class DckdLossCostBenchmark {
         String only = System.getProperty("dckd.bench.only", "");
         EncoderConfig random = RandomEncoderConfig.defaults();
         EncoderConfig vqgan = DckdGolden.vqganConfig();
+        for (String spec : System.getProperty("dckd.bench.random", "").split(";")) {
+            if (!spec.isBlank()) {
+                String[] p = spec.split(":");
+                EncoderConfig variant = RandomEncoderConfig.of(java.util.Arrays.stream(p[0].split(","))
+                        .map(Integer::valueOf).toList(), Integer.valueOf(p[1]), 0L);
+                run("dcr random " + spec, ContrastiveRegularizationConfig.defaults().withEncoder(variant).build());
+            }
+        }
+        if (only.isEmpty() || only.contains("history")) {
+            historyCost();
+        }
         if (only.isEmpty() || only.contains("random")) {
             run("dcr random", ContrastiveRegularizationConfig.defaults().withEncoder(random).build());
             run("dmm random (k-means K=256)", DistributionMappingConfig.defaults()
                     .with(random, CodebookConfig.kmeans(256, 1, 0)).build());
+            run("dcr + dmm random (shared)", ContrastiveRegularizationConfig.defaults().withEncoder(random).build(),
+                    DistributionMappingConfig.defaults().with(random, CodebookConfig.kmeans(256, 1, 0)).build());
         }
         if (only.isEmpty() || only.contains("vqgan")) {
             run("dcr vqgan ch32", ContrastiveRegularizationConfig.defaults().withEncoder(vqgan).build());
             run("dmm vqgan ch32", DistributionMappingConfig.defaults().with(vqgan, CodebookConfig.defaults()).build());
+            run("dcr + dmm vqgan ch32 (shared)", ContrastiveRegularizationConfig.defaults().withEncoder(vqgan).build(),
+                    DistributionMappingConfig.defaults().with(vqgan, CodebookConfig.defaults()).build());
         }
         if (only.contains("wide")) {
             run("dcr random 128..512", ContrastiveRegularizationConfig.defaults().withEncoder(
@@ -59,12 +74,40 @@ class DckdLossCostBenchmark {
         }
     }
 
-    private static void run(String label, LossTerm term) {
+    /** The history model's share: 5 forward passes of the student architecture on the LR batch, no gradient. */
+    private static void historyCost() {
         try (NDManager manager = NDManager.newBaseManager()) {
             SrBackbone student = new RlfnConfig(4, 48, 48, 4, 16, 1f).build();
             student.initialize(manager);
-            term.attach(new TrainingRoles(student, null, null, manager, 10));
+            HistoryModel history = HistoryModel.create(new TrainingRoles(student, null, student, manager, 10),
+                    HistoryConfig.defaults());
             double total = 0;
+            for (int step = 0; step <= STEPS; step++) {
+                try (NDManager s = manager.newSubManager()) {
+                    NDArray lr = s.randomUniform(0, 1, new Shape(BATCH, 3, LR, LR));
+                    long t0 = System.nanoTime();
+                    for (int j = 0; j < 5; j++) {
+                        history.run(lr).sum().getFloat();
+                    }
+                    if (step > 0) {
+                        total += (System.nanoTime() - t0) / 1e9;
+                    }
+                }
+            }
+            System.out.printf("%-34s mean %.2f s/step wall (5 x batch %d, RLFN 48 ch, 4 blocks)%n",
+                    "history model share", total / STEPS, BATCH);
+        }
+    }
+
+    private static void run(String label, LossTerm... terms) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            SrBackbone student = new RlfnConfig(4, 48, 48, 4, 16, 1f).build();
+            student.initialize(manager);
+            for (LossTerm term : terms) {
+                term.attach(new TrainingRoles(student, null, null, manager, 10));
+            }
+            double total = 0;
+            double cpuTotal = 0;
             for (int step = 0; step <= STEPS; step++) {
                 try (NDManager s = manager.newSubManager()) {
                     NDArray lr = s.randomUniform(0, 1, new Shape(BATCH, 3, LR, LR));
@@ -72,23 +115,39 @@ class DckdLossCostBenchmark {
                     NDArray out = teacher.add(s.randomNormal(0, 0.05f, teacher.getShape(), teacher.getDataType()));
                     out.setRequiresGradient(true);
                     long t0 = System.nanoTime();
+                    long c0 = processCpuNanos();
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         LossContext ctx = new LossContext(s, step + 1, lr, teacher, out, teacher, Map.of(), Map.of(),
                                 null, null, step);
-                        NDArray v = term.compute(ctx);
+                        NDArray v = null;
+                        for (LossTerm term : terms) {
+                            NDArray t = term.compute(ctx).mul(term.weight());
+                            v = v == null ? t : v.add(t);
+                        }
                         gc.backward(v);
                         out.getGradient().sum().getFloat();
                     }
                     double sec = (System.nanoTime() - t0) / 1e9;
+                    double cpu = (processCpuNanos() - c0) / 1e9;
                     if (step > 0) {
                         total += sec;
+                        cpuTotal += cpu;
                     }
-                    System.out.printf("  %-28s step %d: %.2f s%s%n", label, step, sec, step == 0 ? " (warm-up)" : "");
+                    System.out.printf("  %-32s step %d: %.2f s wall, %.2f s CPU%s%n", label, step, sec, cpu,
+                            step == 0 ? " (warm-up)" : "");
                 }
             }
-            System.out.printf("%-30s mean %.2f s/step over %d steps, peak RSS %s%n", label, total / STEPS, STEPS,
+            System.out.printf("%-34s mean %.2f s/step wall, %.2f s/step CPU over %d steps, load %.1f, peak RSS %s%n",
+                    label, total / STEPS, cpuTotal / STEPS, STEPS,
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                     peakRss());
         }
+    }
+
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os =
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
     }
 
     private static String peakRss() {
