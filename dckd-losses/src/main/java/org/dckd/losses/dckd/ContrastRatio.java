@@ -6,6 +6,7 @@ import java.util.function.IntFunction;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 
 import org.dckd.losses.encoders.FeatureEncoder;
 
@@ -16,18 +17,21 @@ import org.dckd.losses.encoders.FeatureEncoder;
  * </pre>
  * Only the anchor {@code a} gets gradient; the positive and the negatives are constants (no gradient flows to them).
  *
- * <p><b>Streaming evaluation.</b> The positive and every negative go through the encoder one batch at a time, inside a
- * scope that is closed right after: per level only two anchor-sized arrays are kept, {@code sign(a - p)} and
- * {@code sum_j sign(a - n_j)}, plus the two distances as numbers. The distances enter the graph through
- * {@code d = V + mean((f - stop_gradient(f)) * S)}: {@code f - stop_gradient(f)} is exactly zero, so the value is
- * exactly {@code V}, and the gradient is {@code S / numel}, which is PyTorch's gradient of {@code mean|a - x|}
- * (torch's {@code abs} backward is {@code sign}, 0 at 0). Peak memory is thus independent of the number of negatives.
+ * <p><b>Streaming evaluation.</b> The batch is processed in chunks of {@link FeatureEncoder#chunkSize} images, and
+ * within a chunk the positive and every negative go through the encoder one after the other. Per level only the
+ * running sums {@code sum |a - p|}, {@code sum_j sum |a - n_j|} (numbers) and the sign sums {@code sign(a - p)},
+ * {@code sum_j sign(a - n_j)} (one chunk-sized array each) are kept. The distances enter the graph as
+ * {@code d = V + sum((f - stop_gradient(f)) * S) / numel}: {@code f - stop_gradient(f)} is exactly zero, so the value
+ * is exactly {@code V}, and the gradient is {@code S / numel}, which is PyTorch's gradient of {@code mean|a - x|}
+ * (torch's {@code abs} backward is {@code sign}, 0 at 0). Peak memory is thus independent of the number of negatives,
+ * and every array stays chunk-sized.
  */
 public final class ContrastRatio {
 
     private final FeatureEncoder encoder;
     private final float[] levelWeights;
     private final float eps;
+    private final long chunkBytes;
 
     /**
      * Per-level distances of the last {@link #compute} (for logging and tests).
@@ -44,9 +48,10 @@ public final class ContrastRatio {
      * @param encoder the frozen encoder (its level count must equal the number of weights)
      * @param levelWeights one weight per level, shallow to deep
      * @param eps added to the negative distance
+     * @param chunkBytes the memory budget of one chunk's largest feature map (0: the whole batch at once)
      * @throws IllegalArgumentException if the level counts differ
      */
-    public ContrastRatio(FeatureEncoder encoder, List<? extends Number> levelWeights, float eps) {
+    public ContrastRatio(FeatureEncoder encoder, List<? extends Number> levelWeights, float eps, long chunkBytes) {
         if (levelWeights.size() != encoder.levels()) {
             throw new IllegalArgumentException("level_weights has " + levelWeights.size() + " entries but the "
                     + encoder.type() + " encoder has " + encoder.levels() + " feature levels");
@@ -57,6 +62,7 @@ public final class ContrastRatio {
             this.levelWeights[i] = levelWeights.get(i).floatValue();
         }
         this.eps = eps;
+        this.chunkBytes = chunkBytes;
     }
 
     /** The encoder. */
@@ -76,55 +82,90 @@ public final class ContrastRatio {
      */
     public Result compute(NDArray anchor, NDArray positive, int negatives, IntFunction<NDArray> negative) {
         NDManager manager = anchor.getManager();
-        List<NDArray> fa = encoder.features(anchor);
-        int levels = fa.size();
-        List<NDArray> detached = new ArrayList<>(levels);
-        for (NDArray f : fa) {
-            detached.add(f.stopGradient());
-        }
-        double[] dAp = new double[levels];
-        double[] dAn = new double[levels];
-        NDArray[] signP = new NDArray[levels];
-        NDArray[] signN = new NDArray[levels];
-        accumulate(positive, false, detached, dAp, signP, manager);
-        for (int j = 0; j < negatives; j++) {
-            accumulate(negative.apply(j), true, detached, dAn, signN, manager);
+        int levels = encoder.levels();
+        long n = anchor.getShape().get(0);
+        int chunk = encoder.chunkSize((int) n, anchor.getShape().get(2), anchor.getShape().get(3), chunkBytes);
+        double[] sumAp = new double[levels];
+        double[] sumAn = new double[levels];
+        long[] numel = new long[levels];
+        NDArray[] gradAp = new NDArray[levels];
+        NDArray[] gradAn = new NDArray[levels];
+        try (NDManager negativesScope = manager.newSubManager()) {
+            List<NDArray> negativeImages = new ArrayList<>(negatives);
+            for (int j = 0; j < negatives; j++) {
+                NDArray image = negative.apply(j);
+                image.attach(negativesScope);
+                negativeImages.add(image);
+            }
+            for (long start = 0; start < n; start += chunk) {
+                long end = Math.min(n, start + chunk);
+                NDIndex rows = new NDIndex().addSliceDim(start, end);
+                try (NDManager scope = manager.newSubManager()) {
+                    // anchor and positive through the memoised pass (shared with a DMM term on the same encoder)
+                    List<NDArray> fa = encoder.pass(anchor, start, end).features();
+                    List<NDArray> detached = new ArrayList<>(levels);
+                    for (NDArray f : fa) {
+                        NDArray d = f.stopGradient();
+                        d.attach(scope);
+                        detached.add(d);
+                    }
+                    NDArray[] signP = new NDArray[levels];
+                    NDArray[] signN = new NDArray[levels];
+                    accumulate(encoder.pass(positive, start, end).features(), detached, sumAp, signP, scope);
+                    for (NDArray image : negativeImages) {
+                        try (NDManager inner = scope.newSubManager()) {
+                            NDArray slice = image.get(rows);
+                            slice.attach(inner);
+                            accumulate(encoder.features(slice), detached, sumAn, signN, scope);
+                        }
+                    }
+                    for (int l = 0; l < levels; l++) {
+                        NDArray zero = fa.get(l).sub(detached.get(l)); // exactly 0, gradient 1 w.r.t. the features
+                        zero.attach(scope);
+                        gradAp[l] = plus(gradAp[l], zero.mul(signP[l]).sum(), manager);
+                        gradAn[l] = plus(gradAn[l], zero.mul(signN[l]).sum(), manager);
+                        numel[l] += fa.get(l).size();
+                    }
+                }
+            }
         }
         NDArray loss = null;
+        double[] dAp = new double[levels];
+        double[] dAn = new double[levels];
         for (int l = 0; l < levels; l++) {
-            long numel = fa.get(l).size();
-            dAp[l] /= numel;
-            dAn[l] /= numel;
-            NDArray zero = fa.get(l).sub(detached.get(l)); // exactly 0, gradient 1 w.r.t. the anchor's features
-            NDArray ap = zero.mul(signP[l]).mean().add((float) dAp[l]);
-            NDArray an = zero.mul(signN[l]).mean().add((float) dAn[l]);
+            dAp[l] = sumAp[l] / numel[l];
+            dAn[l] = sumAn[l] / numel[l];
+            NDArray ap = gradAp[l].div((float) numel[l]).add((float) dAp[l]);
+            NDArray an = gradAn[l].div((float) numel[l]).add((float) dAn[l]);
             NDArray term = ap.div(an.add(eps)).mul(levelWeights[l]);
             loss = loss == null ? term : loss.add(term);
         }
         return new Result(loss, dAp, dAn);
     }
 
+    private static NDArray plus(NDArray sum, NDArray part, NDManager owner) {
+        NDArray out = sum == null ? part : sum.add(part);
+        out.attach(owner);
+        return out;
+    }
+
     /**
-     * Adds {@code sum |a - x|} per level to {@code sums} and {@code sign(a - x)} to {@code signs}; every array made
-     * from {@code image} is released on return ({@code image} itself too when {@code owned}).
+     * Adds {@code sum |a - x|} per level to {@code sums} and {@code sign(a - x)} to {@code signs} (arrays of
+     * {@code scope}); the temporaries are released on return.
      */
-    private void accumulate(NDArray image, boolean owned, List<NDArray> anchorFeatures, double[] sums,
-            NDArray[] signs, NDManager manager) {
-        try (NDManager scope = manager.newSubManager()) {
-            if (owned) {
-                image.attach(scope);
-            } else {
-                image.tempAttach(scope);
-            }
-            List<NDArray> f = encoder.features(image);
-            for (int l = 0; l < f.size(); l++) {
-                NDArray diff = f.get(l).sub(anchorFeatures.get(l)); // x - a, in the scope
+    private static void accumulate(List<NDArray> features, List<NDArray> anchorFeatures, double[] sums,
+            NDArray[] signs, NDManager scope) {
+        try (NDManager inner = scope.newSubManager()) {
+            for (int l = 0; l < features.size(); l++) {
+                NDArray diff = anchorFeatures.get(l).sub(features.get(l)); // a - x, in the scope
+                diff.attach(inner);
                 sums[l] += diff.abs().sum().getFloat();
+                NDArray sign = diff.signi();
                 if (signs[l] == null) {
-                    signs[l] = diff.sign().negi();
-                    signs[l].attach(manager);
+                    signs[l] = sign;
+                    signs[l].attach(scope);
                 } else {
-                    signs[l].subi(diff.sign());
+                    signs[l].addi(sign);
                 }
             }
         }

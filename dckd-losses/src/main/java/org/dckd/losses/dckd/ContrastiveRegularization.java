@@ -11,6 +11,7 @@ import org.dckd.losses.LossContext;
 import org.dckd.losses.LossTerm;
 import org.dckd.losses.TrainingRoles;
 import org.dckd.losses.encoders.FeatureEncoder;
+import org.dckd.losses.encoders.SharedEncoders;
 import org.dckd.nn.IntermediateScope;
 
 /**
@@ -70,9 +71,9 @@ public final class ContrastiveRegularization implements LossTerm {
      */
     @Override
     public void attach(TrainingRoles roles) {
-        FeatureEncoder encoder = config.encoder().build(roles.manager());
+        FeatureEncoder encoder = SharedEncoders.get(config.encoder(), roles.manager());
         try {
-            ratio = new ContrastRatio(encoder, config.levelWeights(), config.eps());
+            ratio = new ContrastRatio(encoder, config.levelWeights(), config.eps(), (long) config.chunkMb() << 20);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(describe() + ": " + e.getMessage(), e);
         }
@@ -139,8 +140,15 @@ public final class ContrastiveRegularization implements LossTerm {
         return history.state();
     }
 
+    /**
+     * Restores the history model's weights ({@code history.*} entries); an empty state (nothing saved) keeps the
+     * current weights.
+     */
     @Override
     public void loadState(Map<String, Tensor> state) {
+        if (state.isEmpty()) {
+            return;
+        }
         if (history == null) {
             pendingState = Map.copyOf(state);
         } else {

@@ -17,7 +17,9 @@ import org.dckd.losses.encoders.RandomEncoderConfig;
  * [[1/32, 1/16, 1/8, 1/4, 1]] (one per encoder level); {@code eps} [1e-7]; {@code negatives} [5]: the number N of
  * negatives; {@code clean_negative} [true]: the first negative is the history model's output on the clean LR (the
  * DCKD code's {@code [lq] + 4 degraded}); false makes all N degraded; {@code encoder} [{type: random}]
- * ({@link EncoderConfig}); {@code history} ({@link HistoryConfig}); {@code degradation} ({@link DegradationConfig}).
+ * ({@link EncoderConfig}); {@code history} ({@link HistoryConfig}); {@code degradation} ({@link DegradationConfig});
+ * {@code chunk_mb} [16]: the encoder runs on chunks of the batch whose largest feature map stays within this many MiB
+ * (0: the whole batch at once; see {@code FeatureEncoder#chunkSize}). Results do not depend on it.
  *
  * @param name the logged name
  * @param weight the weight in the total loss
@@ -28,6 +30,7 @@ import org.dckd.losses.encoders.RandomEncoderConfig;
  * @param encoder the frozen feature encoder
  * @param history the history model's update rule
  * @param degradation the negatives' degradations
+ * @param chunkMb the memory budget of one encoder chunk in MiB (0: no chunking)
  */
 @JsonTypeName(ContrastiveRegularizationConfig.TYPE)
 public record ContrastiveRegularizationConfig(
@@ -39,7 +42,8 @@ public record ContrastiveRegularizationConfig(
         boolean cleanNegative,
         EncoderConfig encoder,
         HistoryConfig history,
-        DegradationConfig degradation) implements LossTermConfig {
+        DegradationConfig degradation,
+        int chunkMb) implements LossTermConfig {
 
     /** The {@code type} name. */
     public static final String TYPE = "dcr";
@@ -47,6 +51,8 @@ public record ContrastiveRegularizationConfig(
     public static final String DEFAULT_NAME = "l_dcl";
     /** The paper's weight. */
     public static final float DEFAULT_WEIGHT = 0.1f;
+    /** The default chunk budget in MiB. */
+    public static final int DEFAULT_CHUNK_MB = 16;
     /** The paper's level weights. */
     public static final List<Double> DEFAULT_LEVEL_WEIGHTS = List.of(1 / 32.0, 1 / 16.0, 1 / 8.0, 1 / 4.0, 1.0);
 
@@ -76,6 +82,9 @@ public record ContrastiveRegularizationConfig(
         if (encoder == null || history == null || degradation == null) {
             throw new IllegalArgumentException("dcr: encoder, history and degradation must be given");
         }
+        if (chunkMb < 0) {
+            throw new IllegalArgumentException("dcr: chunk_mb must be >= 0, got " + chunkMb);
+        }
     }
 
     /**
@@ -90,6 +99,7 @@ public record ContrastiveRegularizationConfig(
      * @param encoder default {type: random}
      * @param history default {@link HistoryConfig#defaults()}
      * @param degradation default {@link DegradationConfig#defaults()}
+     * @param chunkMb default 16
      * @return the config
      */
     @JsonCreator
@@ -102,7 +112,8 @@ public record ContrastiveRegularizationConfig(
             @JsonProperty("clean_negative") Boolean cleanNegative,
             @JsonProperty("encoder") EncoderConfig encoder,
             @JsonProperty("history") HistoryConfig history,
-            @JsonProperty("degradation") DegradationConfig degradation) {
+            @JsonProperty("degradation") DegradationConfig degradation,
+            @JsonProperty("chunk_mb") Integer chunkMb) {
         return new ContrastiveRegularizationConfig(
                 name == null ? DEFAULT_NAME : name,
                 weight == null ? DEFAULT_WEIGHT : weight,
@@ -112,12 +123,13 @@ public record ContrastiveRegularizationConfig(
                 cleanNegative == null || cleanNegative,
                 encoder == null ? RandomEncoderConfig.defaults() : encoder,
                 history == null ? HistoryConfig.defaults() : history,
-                degradation == null ? DegradationConfig.defaults() : degradation);
+                degradation == null ? DegradationConfig.defaults() : degradation,
+                chunkMb == null ? DEFAULT_CHUNK_MB : chunkMb);
     }
 
     /** The defaults (the DCKD code's, with the offline random encoder). */
     public static ContrastiveRegularizationConfig defaults() {
-        return of(null, null, null, null, null, null, null, null, null);
+        return of(null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -128,7 +140,7 @@ public record ContrastiveRegularizationConfig(
      */
     public ContrastiveRegularizationConfig withEncoder(EncoderConfig newEncoder) {
         return new ContrastiveRegularizationConfig(name, weight, levelWeights, eps, negatives, cleanNegative,
-                newEncoder, history, degradation);
+                newEncoder, history, degradation, chunkMb);
     }
 
     /**
@@ -139,7 +151,18 @@ public record ContrastiveRegularizationConfig(
      */
     public ContrastiveRegularizationConfig withHistory(HistoryConfig newHistory) {
         return new ContrastiveRegularizationConfig(name, weight, levelWeights, eps, negatives, cleanNegative,
-                encoder, newHistory, degradation);
+                encoder, newHistory, degradation, chunkMb);
+    }
+
+    /**
+     * A copy with another chunk budget.
+     *
+     * @param newChunkMb the budget in MiB (0: no chunking)
+     * @return the new config
+     */
+    public ContrastiveRegularizationConfig withChunkMb(int newChunkMb) {
+        return new ContrastiveRegularizationConfig(name, weight, levelWeights, eps, negatives, cleanNegative,
+                encoder, history, degradation, newChunkMb);
     }
 
     @Override

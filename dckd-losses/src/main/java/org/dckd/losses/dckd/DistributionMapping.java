@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Set;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
@@ -20,7 +22,7 @@ import org.dckd.losses.LossContext;
 import org.dckd.losses.LossTerm;
 import org.dckd.losses.TrainingRoles;
 import org.dckd.losses.encoders.FeatureEncoder;
-import org.dckd.nn.IntermediateScope;
+import org.dckd.losses.encoders.SharedEncoders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,7 +95,7 @@ public final class DistributionMapping implements LossTerm {
     @Override
     public void attach(TrainingRoles roles) {
         manager = roles.manager();
-        encoder = config.encoder().build(manager);
+        encoder = SharedEncoders.get(config.encoder(), manager);
         CodebookConfig cb = config.codebook();
         kmeansSeed = cb.seed() != null ? cb.seed() : NegativeDegradation.mix(roles.seed(), KMEANS_SEED_SALT);
         if (pendingCodebook != null) {
@@ -135,17 +137,37 @@ public final class DistributionMapping implements LossTerm {
 
     @Override
     public NDArray compute(LossContext context) {
-        FeatureEncoder e = attachedEncoder();
+        attachedEncoder();
         NDArray positive = context.requireTeacherOutput(name());
-        NDArray teacherTokens = IntermediateScope.apply(positive, p -> CodebookDistribution.tokens(e.encode(p)));
+        NDArray teacherTokens = encodeTokens(positive);
         if (distribution == null) {
             collect(teacherTokens);
             if (distribution == null) {
                 return context.manager().zeros(new Shape());
             }
         }
-        NDArray studentTokens = CodebookDistribution.tokens(e.encode(context.studentOutput()));
+        NDArray studentTokens = encodeTokens(context.studentOutput());
         return distribution.crossEntropy(studentTokens, teacherTokens, config.mode());
+    }
+
+    /**
+     * The encoder's vectors of a batch as {@code (B*h*w, D)} rows in {@code b h w} order, computed in chunks of
+     * {@link FeatureEncoder#chunkSize} images (see {@code chunk_mb}).
+     *
+     * @param images {@code (B, 3, H, W)} on [0, 1]
+     * @return the tokens, in {@code images}' manager (attached to its graph if it has one)
+     */
+    public NDArray encodeTokens(NDArray images) {
+        FeatureEncoder e = attachedEncoder();
+        Shape shape = images.getShape();
+        long n = shape.get(0);
+        int chunk = e.chunkSize((int) n, shape.get(2), shape.get(3), (long) config.chunkMb() << 20);
+        NDList parts = new NDList();
+        for (long start = 0; start < n; start += chunk) {
+            // the memoised pass: shared with a DCR term on the same encoder and rows
+            parts.add(CodebookDistribution.tokens(e.pass(images, start, Math.min(n, start + chunk)).encoding()));
+        }
+        return parts.size() == 1 ? parts.singletonOrThrow() : NDArrays.concat(parts, 0);
     }
 
     private void collect(NDArray teacherTokens) {

@@ -14,7 +14,8 @@ import org.dckd.losses.encoders.RandomEncoderConfig;
  *
  * <p>Keys (defaults in brackets): {@code name} [l_ce]; {@code weight} [0.001]; {@code mode} [{@code paper}; or
  * {@code reference-code}, the released code's double softmax]; {@code tau} [1]; {@code encoder} [{type: random}]
- * ({@link EncoderConfig}); {@code codebook} ({@link CodebookConfig}).
+ * ({@link EncoderConfig}); {@code codebook} ({@link CodebookConfig}); {@code chunk_mb} [16]: the encoder runs on chunks
+ * of the batch whose largest feature map stays within this many MiB (0: the whole batch at once).
  *
  * @param name the logged name
  * @param weight the weight in the total loss
@@ -22,10 +23,11 @@ import org.dckd.losses.encoders.RandomEncoderConfig;
  * @param tau the temperature of {@code softmax(-d / tau)}
  * @param encoder the frozen encoder whose {@code encode} path gives the vectors
  * @param codebook where the codebook comes from
+ * @param chunkMb the memory budget of one encoder chunk in MiB (0: no chunking)
  */
 @JsonTypeName(DistributionMappingConfig.TYPE)
 public record DistributionMappingConfig(
-        String name, float weight, Mode mode, float tau, EncoderConfig encoder, CodebookConfig codebook)
+        String name, float weight, Mode mode, float tau, EncoderConfig encoder, CodebookConfig codebook, int chunkMb)
         implements LossTermConfig {
 
     /** The {@code type} name. */
@@ -56,6 +58,9 @@ public record DistributionMappingConfig(
         if (encoder == null || codebook == null) {
             throw new IllegalArgumentException("dmm: encoder and codebook must be given");
         }
+        if (chunkMb < 0) {
+            throw new IllegalArgumentException("dmm: chunk_mb must be >= 0, got " + chunkMb);
+        }
     }
 
     /**
@@ -67,6 +72,7 @@ public record DistributionMappingConfig(
      * @param tau default 1
      * @param encoder default {type: random}
      * @param codebook default {@link CodebookConfig#defaults()}
+     * @param chunkMb default 16
      * @return the config
      */
     @JsonCreator
@@ -76,19 +82,21 @@ public record DistributionMappingConfig(
             @JsonProperty("mode") Mode mode,
             @JsonProperty("tau") Float tau,
             @JsonProperty("encoder") EncoderConfig encoder,
-            @JsonProperty("codebook") CodebookConfig codebook) {
+            @JsonProperty("codebook") CodebookConfig codebook,
+            @JsonProperty("chunk_mb") Integer chunkMb) {
         return new DistributionMappingConfig(
                 name == null ? DEFAULT_NAME : name,
                 weight == null ? DEFAULT_WEIGHT : weight,
                 mode == null ? Mode.PAPER : mode,
                 tau == null ? 1f : tau,
                 encoder == null ? RandomEncoderConfig.defaults() : encoder,
-                codebook == null ? CodebookConfig.defaults() : codebook);
+                codebook == null ? CodebookConfig.defaults() : codebook,
+                chunkMb == null ? ContrastiveRegularizationConfig.DEFAULT_CHUNK_MB : chunkMb);
     }
 
     /** The defaults (paper mode, the offline random encoder, a k-means codebook). */
     public static DistributionMappingConfig defaults() {
-        return of(null, null, null, null, null, null);
+        return of(null, null, null, null, null, null, null);
     }
 
     /**
@@ -99,7 +107,7 @@ public record DistributionMappingConfig(
      * @return the new config
      */
     public DistributionMappingConfig with(EncoderConfig newEncoder, CodebookConfig newCodebook) {
-        return new DistributionMappingConfig(name, weight, mode, tau, newEncoder, newCodebook);
+        return new DistributionMappingConfig(name, weight, mode, tau, newEncoder, newCodebook, chunkMb);
     }
 
     @Override

@@ -40,7 +40,10 @@ public abstract class FeatureEncoder extends AbstractBlock {
     /** The {@code training} flag passed to child blocks: autograd must stay on for gradients through the encoder. */
     protected static final boolean TRAINING = true;
 
+    private static final int MEMO_LIMIT = 256;
+
     private ParameterStore store;
+    private final List<Memo> memo = new ArrayList<>();
 
     /**
      * Creates the encoder.
@@ -60,6 +63,33 @@ public abstract class FeatureEncoder extends AbstractBlock {
     /** The number of feature levels. */
     public final int levels() {
         return levelChannels().size();
+    }
+
+    /**
+     * The number of images to run through the encoder at once so that its largest feature map (level {@code l}:
+     * {@code levelChannels()[l]} channels at {@code H / 2^l}) stays within {@code budgetBytes}.
+     *
+     * <p>Why: libtorch's CPU tensors come from the C allocator, which serves blocks above 32 MB with fresh
+     * {@code mmap}s that are zero-filled page by page on first touch; on the build machines a swish on a 75 MB feature
+     * map took 9 times longer than on four 19 MB chunks, a group norm or a 3x3 convolution 3.5 times. Running the frozen
+     * encoders chunk by chunk keeps every allocation small.
+     *
+     * @param batch the batch size
+     * @param height the image height
+     * @param width the image width
+     * @param budgetBytes the budget; 0 or less means no chunking
+     * @return the chunk size, between 1 and {@code batch}
+     */
+    public int chunkSize(int batch, long height, long width, long budgetBytes) {
+        if (budgetBytes <= 0) {
+            return batch;
+        }
+        long largest = 0;
+        List<Integer> channels = levelChannels();
+        for (int l = 0; l < channels.size(); l++) {
+            largest = Math.max(largest, channels.get(l) * Math.max(1, height >> l) * Math.max(1, width >> l) * 4L);
+        }
+        return (int) Math.max(1, Math.min(batch, budgetBytes / Math.max(1, largest)));
     }
 
     /** The number of channels of {@link #encode} (the dimension a codebook must have). */
@@ -110,6 +140,76 @@ public abstract class FeatureEncoder extends AbstractBlock {
      * @return {@code (N, encodeChannels(), h, w)} in {@code images}' manager
      */
     public abstract NDArray encode(ParameterStore ps, NDArray images);
+
+    /**
+     * Features and encoding of one batch, computed together.
+     *
+     * @param features the per-level features, shallow to deep
+     * @param encoding the {@link #encode} output
+     */
+    public record Pass(List<NDArray> features, NDArray encoding) {}
+
+    /**
+     * Computes {@link #features} and {@link #encode} of a batch in one forward pass. The default suits encoders whose
+     * encoding is their deepest feature; the VQGAN overrides it (its levels are intermediate results of the encode
+     * path).
+     *
+     * @param ps the parameter store
+     * @param images {@code (N, 3, H, W)} on [0, 1]
+     * @return both, in {@code images}' manager
+     */
+    protected Pass computePass(ParameterStore ps, NDArray images) {
+        List<NDArray> f = features(ps, images);
+        return new Pass(f, f.get(f.size() - 1));
+    }
+
+    /**
+     * The features and encoding of rows {@code [start, end)} of a batch, memoised while {@code batch} is alive: a
+     * second call with the same array and rows (for example the DCR and DMM terms of one step, which share an encoder
+     * through {@link SharedEncoders}) returns the same arrays without recomputing. The results belong to
+     * {@code batch}'s manager and are attached to its autograd graph; callers must not close them, and {@code batch}
+     * must not be modified in place while memoised. Entries whose batch was released are dropped.
+     *
+     * @param batch {@code (N, 3, H, W)} on [0, 1]
+     * @param start the first row
+     * @param end one past the last row
+     * @return the pass
+     */
+    public final synchronized Pass pass(NDArray batch, long start, long end) {
+        memo.removeIf(m -> m.batch().isReleased());
+        for (Memo m : memo) {
+            if (m.batch() == batch && m.start() == start && m.end() == end) {
+                return m.pass();
+            }
+        }
+        long n = batch.getShape().get(0);
+        NDManager owner = batch.getManager();
+        Pass result;
+        try (NDManager scope = owner.newSubManager()) {
+            NDArray slice = start == 0 && end == n ? batch
+                    : batch.get(new ai.djl.ndarray.index.NDIndex().addSliceDim(start, end));
+            if (slice == batch) {
+                batch.tempAttach(scope);
+            } else {
+                slice.attach(scope);
+            }
+            result = computePass(store(), slice);
+            result.features().forEach(a -> a.attach(owner));
+            result.encoding().attach(owner);
+        }
+        if (memo.size() >= MEMO_LIMIT) {
+            memo.remove(0);
+        }
+        memo.add(new Memo(batch, start, end, result));
+        return result;
+    }
+
+    /** Forgets every memoised pass. */
+    public final synchronized void clearMemo() {
+        memo.clear();
+    }
+
+    private record Memo(NDArray batch, long start, long end, Pass pass) {}
 
     /**
      * Freezes every parameter ({@code requiresGradient() == false}); the encoder's weights can then never receive a

@@ -13,10 +13,11 @@ import com.fasterxml.jackson.annotation.JsonTypeName;
  * offline default feature space, needing no download. Weights come from a {@link java.util.Random} seeded with
  * {@code seed}, so the same config gives bit-identical weights on every machine.
  *
- * <p>Keys (defaults in brackets): {@code channels} [[32, 32, 64, 64, 128]]: one entry per level, the level's feature
- * channels at {@code H / 2^i}; {@code convs_per_level} [2]; {@code seed} [0]. The VQGAN's widths are
- * {@code [128, 128, 256, 256, 512]}; the default is a quarter of that because the encoder runs on 7 image batches per
- * step (see docs/losses-dckd.md for the measured cost).
+ * <p>Keys (defaults in brackets): {@code channels} [[16, 32, 64, 128, 256]]: one entry per level, the level's feature
+ * channels at {@code H / 2^i}; {@code convs_per_level} [1]; {@code seed} [0]. The VQGAN's widths are
+ * {@code [128, 128, 256, 256, 512]}; the default keeps the full-resolution levels narrow because the encoder runs on
+ * 7 image batches per step at the HR size, where the cost is (see docs/losses-dckd.md for measured costs); the deep
+ * levels, which carry the largest weights, are cheap and keep half the VQGAN's width.
  *
  * @param channels the feature channels of every level (the number of levels)
  * @param convsPerLevel 3x3 convolutions per level (the first of levels 1.. has stride 2)
@@ -29,10 +30,10 @@ public record RandomEncoderConfig(List<Integer> channels, int convsPerLevel, lon
     public static final String TYPE = "random";
 
     /** The default channels per level. */
-    public static final List<Integer> DEFAULT_CHANNELS = List.of(32, 32, 64, 64, 128);
+    public static final List<Integer> DEFAULT_CHANNELS = List.of(16, 32, 64, 128, 256);
 
     /** The default number of convolutions per level. */
-    public static final int DEFAULT_CONVS_PER_LEVEL = 2;
+    public static final int DEFAULT_CONVS_PER_LEVEL = 1;
 
     /**
      * Validates the fields.
@@ -54,8 +55,8 @@ public record RandomEncoderConfig(List<Integer> channels, int convsPerLevel, lon
     /**
      * The JSON creator: the documented defaults for missing keys.
      *
-     * @param channels default [32, 32, 64, 64, 128]
-     * @param convsPerLevel default 2
+     * @param channels default [16, 32, 64, 128, 256]
+     * @param convsPerLevel default 1
      * @param seed default 0
      * @return the config
      */

@@ -108,6 +108,18 @@ public final class TamingEncoder extends AbstractBlock {
         return run(ps, x, null, true);
     }
 
+    /**
+     * The full encoder, also collecting the {@link #features} levels on the way (one pass for both).
+     *
+     * @param ps the parameter store
+     * @param x {@code (N, 3, H, W)}
+     * @param levels receives the first residual block's output of every level
+     * @return the {@code conv_out} output, in {@code x}'s manager
+     */
+    public NDArray encodeWithFeatures(ParameterStore ps, NDArray x, List<NDArray> levels) {
+        return run(ps, x, levels, true);
+    }
+
     private NDArray run(ParameterStore ps, NDArray x, List<NDArray> levels, boolean full) {
         boolean t = FeatureEncoder.TRAINING;
         NDArray h = convIn.apply(ps, x, t);

@@ -162,6 +162,20 @@ public final class Vqgan extends FeatureEncoder {
     }
 
     @Override
+    protected Pass computePass(ParameterStore ps, NDArray images) {
+        List<NDArray> levels = new java.util.ArrayList<>();
+        NDArray[] encoding = new NDArray[1];
+        List<NDArray> all = scoped(images, x -> {
+            NDArray in = config.symmetricInput() ? x.mul(2).sub(1) : x;
+            encoding[0] = quantConv.apply(ps, encoder.encodeWithFeatures(ps, in, levels), TRAINING);
+            List<NDArray> out = new java.util.ArrayList<>(levels);
+            out.add(encoding[0]);
+            return out;
+        });
+        return new Pass(all.subList(0, all.size() - 1), all.get(all.size() - 1));
+    }
+
+    @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape in = inputShapes[0];
         encoder.initialize(manager, dataType, in);

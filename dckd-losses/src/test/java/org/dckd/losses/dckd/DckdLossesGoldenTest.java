@@ -68,24 +68,29 @@ class DckdLossesGoldenTest {
 
     @Test
     void contrastiveRegularizationValueLevelsAndGradient() {
-        try (NDManager m = manager.newSubManager()) {
-            ContrastRatio ratio = new ContrastRatio(vqgan, LEVEL_WEIGHTS, 1e-7f);
-            NDArray negatives = golden.get("negatives");
-            ContrastRatio.Result[] result = new ContrastRatio.Result[1];
-            NDArray[] vg = valueAndGradient(m, a -> {
-                result[0] = ratio.compute(a, golden.get("positive"), 5, j -> negatives.get(j));
-                return result[0].loss().mul(DCR_WEIGHT);
-            });
-            DckdGolden.assertClose("loss_contras", golden.get("loss_contras"), vg[0]);
-            assertEquals(0.013936901465058327, vg[0].getFloat(), 1e-5 + 1e-4 * 0.0139);
-            for (int l = 0; l < 5; l++) {
-                JsonNode level = json.get("contras_levels").get(l);
-                assertEquals(level.get("d_ap").asDouble(), result[0].positiveDistances()[l],
-                        1e-4 * level.get("d_ap").asDouble(), "d_ap level " + l);
-                assertEquals(level.get("d_an").asDouble(), result[0].negativeDistances()[l],
-                        1e-4 * level.get("d_an").asDouble(), "d_an level " + l);
+        // budget 0: the whole batch at once; 1 byte: one image per chunk (the result must not depend on it)
+        for (long chunkBytes : new long[] {0, 1}) {
+            try (NDManager m = manager.newSubManager()) {
+                ContrastRatio ratio = new ContrastRatio(vqgan, LEVEL_WEIGHTS, 1e-7f, chunkBytes);
+                NDArray negatives = golden.get("negatives");
+                ContrastRatio.Result[] result = new ContrastRatio.Result[1];
+                NDArray[] vg = valueAndGradient(m, a -> {
+                    result[0] = ratio.compute(a, golden.get("positive"), 5, j -> negatives.get(j));
+                    return result[0].loss().mul(DCR_WEIGHT);
+                });
+                String tag = chunkBytes == 0 ? "" : " (chunked)";
+                DckdGolden.assertClose("loss_contras" + tag, golden.get("loss_contras"), vg[0]);
+                assertEquals(0.013936901465058327, vg[0].getFloat(), 1e-5 + 1e-4 * 0.0139);
+                for (int l = 0; l < 5; l++) {
+                    JsonNode level = json.get("contras_levels").get(l);
+                    assertEquals(level.get("d_ap").asDouble(), result[0].positiveDistances()[l],
+                            1e-4 * level.get("d_ap").asDouble(), "d_ap level " + l);
+                    assertEquals(level.get("d_an").asDouble(), result[0].negativeDistances()[l],
+                            1e-4 * level.get("d_an").asDouble(), "d_an level " + l);
+                }
+                DckdGolden.assertGradientClose("grad_anchor_contras" + tag, golden.get("grad_anchor_contras"), vg[1],
+                        1e-3);
             }
-            DckdGolden.assertGradientClose("grad_anchor_contras", golden.get("grad_anchor_contras"), vg[1], 1e-3);
         }
     }
 

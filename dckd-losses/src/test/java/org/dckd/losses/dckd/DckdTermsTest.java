@@ -112,6 +112,53 @@ class DckdTermsTest {
     }
 
     @Test
+    void termsShareOneEncoderAndOnePassPerStep() {
+        try (TinyRun run = new TinyRun(1f, 11); NDManager m = run.manager.newSubManager()) {
+            ContrastiveRegularization dcr = dcr();
+            DistributionMapping dmm = dmm(1);
+            dcr.attach(run.roles);
+            dmm.attach(run.roles);
+            assertSame(dcr.encoder(), dmm.encoder(), "equal encoder configs share one instance");
+            NDArray lr = run.lr(m);
+            // gradient of both terms computed together (second term reuses the first one's passes) ...
+            float[] together;
+            float[] separate = null;
+            try (NDManager s = m.newSubManager()) {
+                LossContext ctx = run.context(s, lr, 1, 5);
+                ctx.studentOutput().setRequiresGradient(true);
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray a = dcr.compute(ctx);
+                    assertSame(dcr.encoder().pass(ctx.studentOutput(), 0, 2), dcr.encoder().pass(ctx.studentOutput(),
+                            0, 2), "memoised");
+                    gc.backward(a.add(dmm.compute(ctx)));
+                }
+                together = ctx.studentOutput().getGradient().toFloatArray();
+            }
+            // ... equals the sum of the gradients computed in separate steps
+            for (LossTerm term : List.<LossTerm>of(dcr, dmm)) {
+                try (NDManager s = m.newSubManager()) {
+                    LossContext ctx = run.context(s, lr, 1, 5);
+                    ctx.studentOutput().setRequiresGradient(true);
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        gc.backward(term.compute(ctx));
+                    }
+                    float[] g = ctx.studentOutput().getGradient().toFloatArray();
+                    if (separate == null) {
+                        separate = g;
+                    } else {
+                        for (int i = 0; i < g.length; i++) {
+                            separate[i] += g[i];
+                        }
+                    }
+                }
+            }
+            for (int i = 0; i < together.length; i++) {
+                assertEquals(separate[i], together[i], 1e-6f + 1e-4f * Math.abs(separate[i]), "element " + i);
+            }
+        }
+    }
+
+    @Test
     void negativesAreReproducibleFromTheStepSeed() {
         try (TinyRun run = new TinyRun(1f, 11); NDManager m = run.manager.newSubManager()) {
             ContrastiveRegularization dcr = dcr();
@@ -201,7 +248,7 @@ class DckdTermsTest {
     void attachTimeErrorsNameTheTermAndKey(@TempDir Path dir) throws IOException {
         try (TinyRun run = new TinyRun(1f, 11)) {
             ContrastiveRegularization fourWeights = ContrastiveRegularizationConfig.of(null, null,
-                    List.of(0.1, 0.2, 0.3, 1.0), null, null, null, SMALL, null, null).build();
+                    List.of(0.1, 0.2, 0.3, 1.0), null, null, null, SMALL, null, null, null).build();
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> fourWeights.attach(run.roles));
             assertTrue(e.getMessage().contains("'l_dcl'") && e.getMessage().contains("level_weights"), e.getMessage());

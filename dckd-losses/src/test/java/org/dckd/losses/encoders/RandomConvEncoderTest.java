@@ -53,14 +53,16 @@ class RandomConvEncoderTest {
         try (NDManager m = NDManager.newBaseManager()) {
             FeatureEncoder e = RandomEncoderConfig.defaults().build(m);
             assertTrue(e.isFrozen());
-            assertEquals(List.of(32, 32, 64, 64, 128), e.levelChannels());
+            assertEquals(List.of(16, 32, 64, 128, 256), e.levelChannels());
             List<NDArray> f = e.features(m.randomUniform(0, 1, new Shape(2, 3, 48, 40)));
-            assertEquals(new Shape(2, 32, 48, 40), f.get(0).getShape());
+            assertEquals(new Shape(2, 16, 48, 40), f.get(0).getShape());
             assertEquals(new Shape(2, 32, 24, 20), f.get(1).getShape());
-            assertEquals(new Shape(2, 128, 3, 3), f.get(4).getShape());
+            assertEquals(new Shape(2, 256, 3, 3), f.get(4).getShape());
             NDArray z = e.encode(m.randomUniform(0, 1, new Shape(1, 3, 64, 64)));
-            assertEquals(new Shape(1, 128, 4, 4), z.getShape());
-            assertEquals(128, e.encodeChannels());
+            assertEquals(new Shape(1, 256, 4, 4), z.getShape());
+            assertEquals(256, e.encodeChannels());
+            assertEquals(z.toFloatArray().length, e.pass(z.getManager().randomUniform(0, 1, new Shape(1, 3, 64, 64)), 0, 1)
+                    .encoding().toFloatArray().length);
             assertTrue(e.codebook().isEmpty());
         }
     }

@@ -84,6 +84,10 @@ class VqganGoldenTest {
                     double mean = golden.get("feat_level" + l + "_mean").getFloat(s);
                     assertEquals(mean, f.get(l).mean().getFloat(), 1e-5 + 1e-4 * Math.abs(mean),
                             "level " + l + " sample " + s + " mean");
+                    double std = golden.get("feat_level" + l + "_std_unbiased").getFloat(s);
+                    NDArray centred = f.get(l).sub(f.get(l).mean());
+                    double actualStd = Math.sqrt(centred.square().sum().getFloat() / (f.get(l).size() - 1));
+                    assertEquals(std, actualStd, 1e-5 + 1e-4 * std, "level " + l + " sample " + s + " std");
                 }
             }
             DckdGolden.assertClose("feat_levels_all_level4", golden.get("feat_levels_all_level4"),
