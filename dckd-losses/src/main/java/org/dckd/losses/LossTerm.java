@@ -8,6 +8,8 @@ import java.util.Set;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import org.dckd.checkpoint.Tensor;
 
 /**
@@ -48,6 +50,7 @@ public interface LossTerm extends AutoCloseable {
         SUM;
 
         /** The config spelling: {@code mean} or {@code sum}. */
+        @JsonValue
         public String configName() {
             return name().toLowerCase(Locale.ROOT);
         }

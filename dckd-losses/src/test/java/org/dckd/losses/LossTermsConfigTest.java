@@ -119,6 +119,30 @@ class LossTermsConfigTest {
         }
     }
 
+    /** Configs serialize with every default filled in, in the config spelling, and read back to equal configs. */
+    @Test
+    void configsRoundTripWithDefaultsFilledIn() throws IOException {
+        List<LossTermConfig> configs = parse("""
+                losses:
+                  - type: l1
+                    target: teacher
+                  - {type: l2, reduction: sum}
+                  - {type: charbonnier, eps: 1.0e-6}
+                  - {type: fakd, student_taps: [head, body], teacher_taps: [block_1, block_2], connector: mismatched}
+                  - {type: csd, negatives: batch, positive: hr}
+                  - {type: lcr, probability: 0.25}
+                  - {type: dukd_zoom_in, tiles: 3}
+                  - {type: dukd_zoom_out, reduction: sum}
+                """);
+        String json = LossTerms.registerWith(ConfigReader.jsonMapper()).writerWithDefaultPrettyPrinter()
+                .writeValueAsString(new Losses(configs));
+        System.out.println(json);
+        assertTrue(json.contains("\"type\" : \"l1\"") && json.contains("\"target\" : \"teacher\"")
+                && json.contains("\"connector\" : \"mismatched\"") && json.contains("\"student_taps\"")
+                && json.contains("\"negatives\" : \"batch\""), json);
+        assertEquals(configs, parse(json)); // JSON is YAML
+    }
+
     @Test
     void networkOnlyTermsStillNeedTheTeacher() {
         List<LossTermConfig> configs = parse("""
@@ -198,7 +222,7 @@ class LossTermsConfigTest {
         assertTrue(error("losses: [{type: fakd, student_taps: [a], teacher_taps: [b], connector: yes}]")
                 .contains("connector must be 'none', 'mismatched' or 'always'"));
         assertTrue(error("losses: [{type: csd, negatives: batch, num_negatives: 2}]")
-                .contains("num_negatives applies only to negatives: rolled"));
+                .contains("num_negatives 2 applies only to negatives: rolled"));
         assertTrue(error("losses: [{type: csd, positive: student}]").contains("positive must be one of"));
         assertTrue(error("losses: [{type: lcr, probability: 1.5}]").contains("probability must be in [0, 1]"));
         assertTrue(error("losses: [{type: dukd_zoom_in, tiles: 0}]").contains("tiles must be at least 1"));

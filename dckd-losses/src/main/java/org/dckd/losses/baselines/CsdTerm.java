@@ -12,6 +12,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import org.dckd.losses.LossContext;
 import org.dckd.losses.LossTerm;
 import org.dckd.losses.TrainingRoles;
@@ -39,6 +41,7 @@ public final class CsdTerm implements LossTerm {
         BATCH;
 
         /** The config spelling. */
+        @JsonValue
         public String configName() {
             return name().toLowerCase(Locale.ROOT);
         }
@@ -52,6 +55,7 @@ public final class CsdTerm implements LossTerm {
         HR;
 
         /** The config spelling. */
+        @JsonValue
         public String configName() {
             return name().toLowerCase(Locale.ROOT);
         }

@@ -15,7 +15,7 @@ import org.dckd.losses.baselines.CsdTerm.Positive;
  *
  * <p>Keys (defaults in brackets): {@code encoder} [random] (a name registered in {@link CsdEncoders}; resolved when
  * the term is attached), {@code positive} [teacher] ({@code teacher} or {@code hr}), {@code negatives} [rolled]
- * ({@code rolled} or {@code batch}), {@code num_negatives} [1] (only with {@code rolled}), {@code level_weights}
+ * ({@code rolled} or {@code batch}), {@code num_negatives} [1] (only with {@code rolled}; must stay 1 with {@code batch}), {@code level_weights}
  * [1/32, 1/16, 1/8, 1/4, 1], {@code weight} [1; CSD's {@code contra_lambda} default, its README example uses 200],
  * {@code name} [{@code l_csd}].
  *
@@ -89,9 +89,9 @@ public record CsdTermConfig(String encoder, Positive positive, Negatives negativ
             @JsonProperty("weight") Float weight,
             @JsonProperty("name") String name) {
         Negatives n = parse(Negatives.class, negatives, Negatives.ROLLED, "negatives");
-        if (numNegatives != null && n == Negatives.BATCH) {
-            throw new IllegalArgumentException(TYPE + ": num_negatives applies only to negatives: rolled (with "
-                    + "negatives: batch every sample of the batch is a negative)");
+        if (numNegatives != null && numNegatives != 1 && n == Negatives.BATCH) {
+            throw new IllegalArgumentException(TYPE + ": num_negatives " + numNegatives + " applies only to negatives: "
+                    + "rolled (with negatives: batch every sample of the batch is a negative)");
         }
         return new CsdTermConfig(encoder == null ? DEFAULT_ENCODER : encoder,
                 parse(Positive.class, positive, Positive.TEACHER, "positive"), n,

@@ -19,6 +19,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import org.dckd.backbones.SrBackbone;
 import org.dckd.checkpoint.Tensor;
 import org.dckd.losses.LossContext;
@@ -60,6 +62,7 @@ public final class FakdTerm implements LossTerm {
         ALWAYS;
 
         /** The config spelling. */
+        @JsonValue
         public String configName() {
             return name().toLowerCase(Locale.ROOT);
         }
@@ -273,7 +276,16 @@ public final class FakdTerm implements LossTerm {
             throw new IllegalArgumentException("fakd: student feature " + s + " and teacher feature " + t
                     + " must have the same batch and spatial size");
         }
-        return spatialAffinity(student).sub(spatialAffinity(teacher)).abs().mean();
+        // The (B, HW, HW) intermediates are released as soon as the scalar exists: autograd keeps only what the
+        // backward pass needs (the difference), which cuts the memory of a pair from four affinity-sized arrays to one.
+        NDManager owner = student.getManager();
+        try (NDManager scope = owner.newSubManager()) {
+            student.tempAttach(scope);
+            teacher.tempAttach(scope);
+            NDArray loss = spatialAffinity(student).sub(spatialAffinity(teacher)).abs().mean();
+            loss.attach(owner);
+            return loss;
+        }
     }
 
     /**

@@ -2,6 +2,8 @@ package org.dckd.losses.pixel;
 
 import java.util.Locale;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /** What a pixel term compares the student output with. */
 public enum PixelTarget {
     /** The ground-truth HR patch; default name {@code l_pix}. */
@@ -21,6 +23,7 @@ public enum PixelTarget {
     }
 
     /** The config spelling: {@code hr} or {@code teacher}. */
+    @JsonValue
     public String configName() {
         return name().toLowerCase(Locale.ROOT);
     }
