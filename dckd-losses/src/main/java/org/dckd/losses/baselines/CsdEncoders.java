@@ -17,6 +17,16 @@ public final class CsdEncoders {
 
     private static final Map<String, Function<TrainingRoles, FeatureLevels>> FACTORIES = new LinkedHashMap<>();
 
+    static {
+        // the offline default: the seeded random conv encoder of org.dckd.losses.encoders (frozen; gradients flow
+        // through it to the input)
+        register("random", roles -> {
+            org.dckd.losses.encoders.FeatureEncoder e = org.dckd.losses.encoders.RandomEncoderConfig
+                    .of(null, null, roles.seed()).build(roles.manager());
+            return e::features;
+        });
+    }
+
     private CsdEncoders() {}
 
     /**

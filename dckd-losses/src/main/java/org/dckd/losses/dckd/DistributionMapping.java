@@ -57,6 +57,15 @@ public final class DistributionMapping implements LossTerm {
     private int collectedBatches;
     private long collectedVectors;
     private Tensor pendingCodebook;
+    /**
+     * Multiplies {@code tau} for a k-means codebook: the mean squared distance of the collected vectors to their nearest
+     * centre, so that {@code d / tau} is of order one whatever the scale of the encoder's features (a fixed tau = 1 on
+     * raw squared distances of an arbitrary feature space gives one-hot distributions and gradients that grow with the
+     * feature scale). 1 for codebooks that come with the encoder or a file (the paper's setting).
+     */
+    private float tauScale = 1f;
+    /** The key of the k-means temperature scale in {@link #state()}. */
+    public static final String TAU_SCALE_STATE = "tau_scale";
 
     /**
      * Creates the term (cheap; the encoder and codebook are set up by {@link #attach}).
@@ -191,9 +200,31 @@ public final class DistributionMapping implements LossTerm {
         collected = null;
         long start = System.nanoTime();
         float[] centres = KMeansCodebook.fit(points, d, cb.size(), cb.kmeansIterations(), kmeansSeed);
-        LOG.info("{}: k-means codebook K={} D={} from {} vectors of {} batches (seed {}) in {} ms", name(), cb.size(),
-                d, collectedVectors, collectedBatches, kmeansSeed, (System.nanoTime() - start) / 1_000_000);
+        tauScale = (float) Math.max(meanNearestSquaredDistance(points, centres, d), 1e-12);
+        LOG.info("{}: k-means codebook K={} D={} from {} vectors of {} batches (seed {}) in {} ms; tau scale {}",
+                name(), cb.size(), d, collectedVectors, collectedBatches, kmeansSeed,
+                (System.nanoTime() - start) / 1_000_000, tauScale);
         install(Tensor.ofFloats(new long[] {cb.size(), d}, centres), "the k-means codebook");
+    }
+
+    /** The mean over points of the squared L2 distance to the nearest centre (the k-means inertia per point). */
+    static double meanNearestSquaredDistance(float[] points, float[] centres, int d) {
+        int n = points.length / d;
+        int k = centres.length / d;
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            double best = Double.MAX_VALUE;
+            for (int c = 0; c < k; c++) {
+                double dist = 0;
+                for (int j = 0; j < d; j++) {
+                    double diff = points[i * d + j] - centres[c * d + j];
+                    dist += diff * diff;
+                }
+                best = Math.min(best, dist);
+            }
+            sum += best;
+        }
+        return sum / n;
     }
 
     private Tensor readFile(CodebookConfig cb) {
@@ -215,12 +246,12 @@ public final class DistributionMapping implements LossTerm {
     private void install(Tensor t, String origin) {
         checkShape(t.shape(), origin);
         NDArray array = manager.create(FloatBuffer.wrap(t.toFloatArray()), t.djlShape());
-        distribution = new CodebookDistribution(array, config.tau());
+        distribution = new CodebookDistribution(array, config.tau() * tauScale);
     }
 
     private void install(NDArray codebook, String origin) {
         checkShape(codebook.getShape().getShape(), origin);
-        distribution = new CodebookDistribution(codebook, config.tau());
+        distribution = new CodebookDistribution(codebook, config.tau() * tauScale);
     }
 
     private void checkShape(long[] shape, String origin) {
@@ -234,10 +265,11 @@ public final class DistributionMapping implements LossTerm {
 
     @Override
     public Map<String, Tensor> state() {
+        Tensor scale = Tensor.ofFloats(new long[0], new float[] {tauScale});
         if (distribution != null) {
-            return Map.of(CODEBOOK_STATE, Tensor.of(distribution.codebook()));
+            return Map.of(CODEBOOK_STATE, Tensor.of(distribution.codebook()), TAU_SCALE_STATE, scale);
         }
-        return pendingCodebook == null ? Map.of() : Map.of(CODEBOOK_STATE, pendingCodebook);
+        return pendingCodebook == null ? Map.of() : Map.of(CODEBOOK_STATE, pendingCodebook, TAU_SCALE_STATE, scale);
     }
 
     @Override
@@ -246,6 +278,8 @@ public final class DistributionMapping implements LossTerm {
         if (t == null) {
             return;
         }
+        Tensor scale = state.get(TAU_SCALE_STATE);
+        tauScale = scale == null ? 1f : scale.toFloatArray()[0];
         if (encoder == null) {
             pendingCodebook = t;
         } else {
