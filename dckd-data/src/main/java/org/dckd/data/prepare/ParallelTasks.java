@@ -77,9 +77,8 @@ public final class ParallelTasks {
                     }
                     return;
                 }
-                int d = done.incrementAndGet();
                 synchronized (lock) {
-                    progress.advanced(d);
+                    progress.advanced(done.incrementAndGet()); // under the lock: reports never go backwards
                 }
             }
         };

@@ -67,6 +67,16 @@ public record TrainingDataConfig(
     /**
      * Validates the fields.
      *
+     * @param sources at least one source
+     * @param scale at least 1
+     * @param patchSize at least 1
+     * @param batchSize at least 1
+     * @param augment not null
+     * @param enlargeRatio at least 1
+     * @param workers at least 0
+     * @param prefetch at least 1
+     * @param seed any value
+     * @param useSubimages whether prepared sub-images are used
      * @throws IllegalArgumentException naming the offending key
      */
     public TrainingDataConfig {
