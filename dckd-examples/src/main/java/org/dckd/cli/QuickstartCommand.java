@@ -47,10 +47,10 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Folder for the runs (default: runs/quickstart-<time>).")
     Path out;
 
-    @Option(names = "--teacher-iterations", defaultValue = "400", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--teacher-iterations", defaultValue = "600", description = "Default: ${DEFAULT-VALUE}.")
     int teacherIterations;
 
-    @Option(names = "--student-iterations", defaultValue = "300", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--student-iterations", defaultValue = "500", description = "Default: ${DEFAULT-VALUE}.")
     int studentIterations;
 
     @Option(names = "--test-images", defaultValue = "6", description = "Default: ${DEFAULT-VALUE}.")
@@ -66,7 +66,7 @@ final class QuickstartCommand implements Callable<Integer> {
     double lr;
     private static final String DATA = "{type: procedural, images: 24, size: 256, patch: 32, batch_size: 8}";
     private static final String TEACHER = "{type: rlfn, feature_channels: 32, blocks: 4, input_range: 1}";
-    private static final String STUDENT = "{type: rlfn, feature_channels: 12, blocks: 2, esa_channels: 8, input_range: 1}";
+    private static final String STUDENT = "{type: rlfn, feature_channels: 24, blocks: 3, esa_channels: 16, input_range: 1}";
     private static final String ENCODER = "{type: random, channels: [16, 16, 32, 32, 64]}";
 
     @Override
