@@ -95,15 +95,15 @@ def main():
 scale: 2
 seed: 10
 teacher: {network: {type: rlfn, feature_channels: 32, blocks: 4, input_range: 1}, weights: runs/procedural_x2_teacher/best/student_ema.safetensors}
-student: {network: {type: rlfn, feature_channels: 12, blocks: 2, esa_channels: 8, input_range: 1}}
+student: {network: {type: rlfn, feature_channels: 24, blocks: 3, esa_channels: 16, input_range: 1}}
 data: {type: procedural, images: 24, size: 256, patch: 32, batch_size: 8}
 losses:
   - {type: l1}
   - {type: l1, target: teacher}
-  - {type: dcr, weight: 0.1, encoder: {type: random, channels: [16, 16, 32, 32, 64]}, history: {steps: [50]}}
+  - {type: dcr, weight: 0.1, encoder: {type: random, channels: [16, 16, 32, 32, 64]}, history: {steps: [100]}}
   - {type: dmm, weight: 0.001, encoder: {type: random, channels: [16, 16, 32, 32, 64]}, codebook: {size: 64}}
 optimizer: {lr: 0.002}
-train: {iterations: 400, log_every: 20, val_every: 200, save_every: 200}
+train: {iterations: 500, grad_clip: 5, log_every: 20, val_every: 250, save_every: 250}
 """)
     write("configs/cpu/procedural_x2_teacher.yaml", HEADER.format(
         title="CPU demo: a small RLFN teacher on built-in procedural images",
@@ -114,7 +114,7 @@ student: {network: {type: rlfn, feature_channels: 32, blocks: 4, input_range: 1}
 data: {type: procedural, images: 24, size: 256, patch: 32, batch_size: 8}
 losses: [{type: l1}]
 optimizer: {lr: 0.002}
-train: {iterations: 600, log_every: 20, val_every: 200, save_every: 200}
+train: {iterations: 600, grad_clip: 5, log_every: 20, val_every: 200, save_every: 200}
 """)
     for variant in ["scratch", "logits", "dckd"]:
         losses = {"scratch": "[{type: l1}]", "logits": "[{type: l1}, {type: l1, target: teacher}]",
@@ -131,7 +131,7 @@ train: {iterations: 600, log_every: 20, val_every: 200, save_every: 200}
         text += ("data: {sources: [{type: hr_only, hr: ../shared/data/train/CBSD68, lr_cache: runs/cache/CBSD68_LR}],"
                  " patch_size: 32, batch_size: 8, workers: 2}\n")
         text += f"losses: {losses}\noptimizer: {{lr: 0.002}}\n"
-        text += "train: {iterations: 300, log_every: 25, val_every: 100, save_every: 100}\n"
+        text += "train: {iterations: 300, grad_clip: 5, log_every: 25, val_every: 100, save_every: 100}\n"
         text += "validation: {sets: [../shared/data/benchmarks/Set5, ../shared/data/benchmarks/Set14]}\n"
         write(path, text)
 

@@ -88,13 +88,13 @@ final class QuickstartCommand implements Callable<Integer> {
                 "student: {network: " + TEACHER + "}",
                 "losses: [{type: l1}]",
                 "optimizer: {lr: " + lr + "}",
-                "train: {iterations: " + teacherIterations + ", log_every: 20, val_every: " + teacherIterations
+                "train: {iterations: " + teacherIterations + ", grad_clip: 5, log_every: 20, val_every: " + teacherIterations
                         + ", save_every: " + teacherIterations + "}"), test);
         Path teacherWeights = teacher.run().checkpoints().latest().orElseThrow().emaWeights();
         String teacherSpec = "teacher: {network: " + TEACHER + ", weights: " + teacherWeights + "}";
         String common = String.join("\n", "student: {network: " + STUDENT + "}",
                 "optimizer: {lr: " + lr + "}",
-                "train: {iterations: " + studentIterations + ", log_every: 20, val_every: " + studentIterations
+                "train: {iterations: " + studentIterations + ", grad_clip: 5, log_every: 20, val_every: " + studentIterations
                         + ", save_every: " + studentIterations + "}");
         ExperimentRunner.Result scratch = stage(out, root, "student_scratch", "train",
                 common + "\nlosses: [{type: l1}]", test);
@@ -103,7 +103,7 @@ final class QuickstartCommand implements Callable<Integer> {
                 "losses:",
                 "  - {type: l1}",
                 "  - {type: l1, target: teacher}",
-                "  - {type: dcr, weight: 0.1, encoder: " + ENCODER + ", history: {steps: [50]}}",
+                "  - {type: dcr, weight: 0.1, encoder: " + ENCODER + ", history: {steps: [100]}}",
                 "  - {type: dmm, weight: 0.001, encoder: " + ENCODER + ", codebook: {size: 64}}"), test);
 
         QualityScore bicubic = bicubic(test);

@@ -51,7 +51,7 @@ class DistillationRegressionTest {
                 "data: {sources: [{type: hr_only, hr: " + cbsd + ", lr_cache: " + dir.resolve("lr") + "}],"
                         + " patch_size: 32, batch_size: 8, workers: 2}",
                 "optimizer: {lr: 0.002}",
-                "train: {iterations: " + ITERATIONS + ", log_every: 25, val_every: " + ITERATIONS + ", save_every: "
+                "train: {iterations: " + ITERATIONS + ", grad_clip: 5, log_every: 25, val_every: " + ITERATIONS + ", save_every: "
                         + ITERATIONS + "}",
                 "validation: {sets: [" + set5 + "]}");
         String withTeacher = common + "\nteacher: {preset: rlfn, weights: " + teacher + "}";
