@@ -119,7 +119,8 @@ final class BenchDataCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--work-dir", paramLabel = "DIR",
-            description = "Folder for generated LR images and sub-images (default: a temporary folder, deleted).")
+            description = "Folder for generated LR images and sub-images, kept and reused by later runs"
+                + " (default: a temporary folder, deleted).")
     Path workDir;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Write the measurements as JSON.")
@@ -173,6 +174,8 @@ final class BenchDataCommand implements Callable<Integer> {
 
     private void run(Path work, ObjectNode root) throws Exception {
         double load0 = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        root.put("command", "./dckd " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        root.put("date", java.time.Instant.now().toString());
         root.put("data", data.toString());
         root.put("scale", scale);
         root.put("patch", patch);
@@ -316,25 +319,38 @@ final class BenchDataCommand implements Callable<Integer> {
         Path hrSub = SubImageExtractor.subFolder(ls.hrFolder());
         Path lrSub = SubImageExtractor.subFolder(ls.lrFolder());
         double seconds = 0;
+        String how = " (prepared before)";
         if (maxImages > 0 || !SubImageExtractor.isComplete(hrSub) || !SubImageExtractor.isComplete(lrSub)) {
             hrSub = work.resolve("sub_HR");
             lrSub = work.resolve("sub_LR_X" + scale);
-            List<Path> hrFiles = new ArrayList<>();
-            for (TrainingPair p : loose.pairs()) {
-                hrFiles.add(p.hrFile());
+            // a kept --work-dir is reused when it was made from the same data with the same settings
+            Path stamp = work.resolve("subimages.stamp");
+            String settings = ls.hrFolder() + " " + ls.lrFolder() + " x" + scale + " crop " + crop + " step " + step
+                    + " images " + loose.size() + " " + loose.fingerprint();
+            if (SubImageExtractor.isComplete(hrSub) && SubImageExtractor.isComplete(lrSub) && Files.exists(stamp)
+                    && Files.readString(stamp).equals(settings)) {
+                how = " (reused from the work folder)";
+            } else {
+                Files.deleteIfExists(stamp);
+                List<Path> hrFiles = new ArrayList<>();
+                for (TrainingPair p : loose.pairs()) {
+                    hrFiles.add(p.hrFile());
+                }
+                long t0 = System.nanoTime();
+                SubImageExtractor.builder().setHrFolder(ls.hrFolder()).optHrFiles(hrFiles).optLrFolder(ls.lrFolder())
+                        .setScale(scale).optLrPattern(lrPattern(loose)).optCropSize(crop).optStep(step)
+                        .optHrOutput(hrSub).optLrOutput(lrSub).optWorkers(2).optOverwrite(true).optListener(progress)
+                        .build().extract();
+                seconds = (System.nanoTime() - t0) / 1e9;
+                Files.writeString(stamp, settings);
+                how = String.format(Locale.ROOT, " (extracted in %.1f s)", seconds);
             }
-            long t0 = System.nanoTime();
-            SubImageExtractor.builder().setHrFolder(ls.hrFolder()).optHrFiles(hrFiles).optLrFolder(ls.lrFolder())
-                    .setScale(scale).optLrPattern(lrPattern(loose)).optCropSize(crop).optStep(step)
-                    .optHrOutput(hrSub).optLrOutput(lrSub).optWorkers(2).optOverwrite(true).optListener(progress)
-                    .build().extract();
-            seconds = (System.nanoTime() - t0) / 1e9;
         }
         TrainingSet set = TrainingSet.open(base.toBuilder().setSources(List.of(PairedSource.of(hrSub.toString(),
                 lrSub.toString(), FileNamePattern.SAME_NAME.template(), "subimages",
                 hrSub.resolve(MetaInfo.FILE_NAME).toString()))).build(), Path.of(""), progress);
         out.printf(Locale.ROOT, "sub-images (%d px, step %d): %d pairs in %s%s%n", crop, step, set.size(), hrSub,
-                seconds > 0 ? String.format(Locale.ROOT, " (extracted in %.1f s)", seconds) : " (prepared before)");
+                how);
         node.put("pairs", set.size());
         node.put("crop", crop);
         node.put("step", step);

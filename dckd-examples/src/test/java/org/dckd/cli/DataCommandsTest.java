@@ -154,6 +154,7 @@ class DataCommandsTest {
                 "--json", json.toString());
         assertEquals(0, r.status(), r.err());
         JsonNode root = new ObjectMapper().readTree(json.toFile());
+        assertTrue(root.get("command").asText().startsWith("./dckd bench data --data " + hr), root.toString());
         assertEquals(4, root.get("loose").get("lr_generated").asInt());
         assertEquals(16, root.get("subimages").get("pairs").asInt(), "4 images x 2 x 2 windows");
         JsonNode loader = root.get("loader");
