@@ -47,6 +47,24 @@ public final class Tensor {
         return new Tensor(DataType.FLOAT32, shape, buf);
     }
 
+    /** A 0-d int64 tensor (a counter such as an iteration, saved with a checkpoint). */
+    public static Tensor ofLong(long value) {
+        ByteBuffer buf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, value);
+        return new Tensor(DataType.INT64, new long[0], buf);
+    }
+
+    /**
+     * The value of a one-element int64 tensor written by {@link #ofLong}.
+     *
+     * @throws IllegalArgumentException if this is not a single int64 value
+     */
+    public long longValue() {
+        if (dataType != DataType.INT64 || numel() != 1) {
+            throw new IllegalArgumentException("expected one int64 value, got " + this);
+        }
+        return data().getLong(0);
+    }
+
     /** Copies an NDArray to the heap. */
     public static Tensor of(NDArray array) {
         ByteBuffer bytes = array.toByteBuffer();

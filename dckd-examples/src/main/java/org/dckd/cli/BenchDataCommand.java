@@ -393,7 +393,7 @@ final class BenchDataCommand implements Callable<Integer> {
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             double cpuMs = (processCpuNanos() - cpu0) / 1e6 / batches;
-            return new LoaderRun(mode, c.workers(), batches, seconds, cpuMs, peakHeapMb(), peakRssMb());
+            return new LoaderRun(mode, c.workers(), batches, seconds, cpuMs, peakHeapMb(), ProcessMemory.peakResidentMb());
         }
     }
 
@@ -501,19 +501,6 @@ final class BenchDataCommand implements Callable<Integer> {
             }
         }
         return sum / 1048576.0;
-    }
-
-    private static double peakRssMb() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux
-        }
-        return Double.NaN;
     }
 
     private static double round(double v, int digits) {

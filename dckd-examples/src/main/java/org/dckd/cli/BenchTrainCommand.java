@@ -120,10 +120,10 @@ final class BenchTrainCommand implements Callable<Integer> {
                     ObjectNode n = res.putObject(v.getKey());
                     n.put("median_ms", ms[steps / 2]);
                     n.put("p90_ms", ms[(int) (steps * 0.9)]);
-                    n.put("rss_mb", rssMb("VmRSS"));
+                    n.put("rss_mb", ProcessMemory.residentMb());
                     n.put("terms", v.getValue().size());
                     out.printf(Locale.ROOT, "%-8s %12.1f %12.1f %12.0f%n", v.getKey(), ms[steps / 2],
-                            ms[(int) (steps * 0.9)], rssMb("VmRSS"));
+                            ms[(int) (steps * 0.9)], ProcessMemory.residentMb());
                     out.flush();
                 }
             }
@@ -134,17 +134,17 @@ final class BenchTrainCommand implements Callable<Integer> {
                     for (int i = 1; i <= longB; i++) {
                         step(d, batches.next(), run);
                         if (i == longA || i == longB) {
-                            mem.put("after_" + i, rssMb("VmRSS"));
+                            mem.put("after_" + i, ProcessMemory.residentMb());
                             out.printf(Locale.ROOT, "RSS after %d iterations of the config's losses: %.0f MB%n", i,
-                                    rssMb("VmRSS"));
+                                    ProcessMemory.residentMb());
                             out.flush();
                         }
                     }
                 }
             }
         }
-        root.put("peak_rss_mb", rssMb("VmHWM"));
-        out.printf(Locale.ROOT, "peak RSS: %.0f MB%n", rssMb("VmHWM"));
+        root.put("peak_rss_mb", ProcessMemory.peakResidentMb());
+        out.printf(Locale.ROOT, "peak RSS: %.0f MB%n", ProcessMemory.peakResidentMb());
         if (json != null) {
             EvaluationReport.writeAtomically(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(root) + "\n", json, overwrite);
@@ -181,17 +181,4 @@ final class BenchTrainCommand implements Callable<Integer> {
         return (System.nanoTime() - t0) / 1e6;
     }
 
-    /** A field of /proc/self/status in MB (Linux), or -1. */
-    static double rssMb(String field) {
-        try {
-            for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (l.startsWith(field + ":")) {
-                    return Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        }
-        return -1;
-    }
 }

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -13,14 +12,12 @@ import java.util.concurrent.Callable;
 import ai.djl.Device;
 
 import org.dckd.core.config.ExperimentConfig;
+import org.dckd.core.eval.BenchmarkEvaluator;
 import org.dckd.core.experiment.ExperimentRunner;
 import org.dckd.core.train.MetricsLog;
-import org.dckd.data.benchmark.BenchmarkSample;
 import org.dckd.data.benchmark.BenchmarkSet;
 import org.dckd.data.image.ImageFiles;
-import org.dckd.data.metrics.ImageQuality;
 import org.dckd.data.metrics.QualityScore;
-import org.dckd.data.resize.MatlabBicubic;
 import org.dckd.data.synthetic.ProceduralImages;
 
 import picocli.CommandLine.Command;
@@ -106,7 +103,7 @@ final class QuickstartCommand implements Callable<Integer> {
                 "  - {type: dcr, weight: 0.1, encoder: " + ENCODER + ", history: {steps: [100]}}",
                 "  - {type: dmm, weight: 0.001, encoder: " + ENCODER + ", codebook: {size: 64}}"), test);
 
-        QualityScore bicubic = bicubic(test);
+        QualityScore bicubic = BenchmarkEvaluator.bicubic(BenchmarkSet.open(test, scale));
         out.println();
         out.printf(Locale.ROOT, "%-22s %11s %9s %8s %10s%n", "x" + scale + ", built-in test set", "parameters", "PSNR-Y", "SSIM-Y",
                 "train (s)");
@@ -140,15 +137,6 @@ final class QuickstartCommand implements Callable<Integer> {
             return ExperimentRunner.run(loaded, new ExperimentRunner.Options(root.resolve(name), false, null,
                     Device.cpu(), kind.equals("distill")), progress);
         }
-    }
-
-    private QualityScore bicubic(Path test) throws Exception {
-        List<QualityScore> scores = new ArrayList<>();
-        for (var pair : BenchmarkSet.open(test, scale)) {
-            BenchmarkSample s = pair.load();
-            scores.add(ImageQuality.evaluate(MatlabBicubic.resize(s.lr(), scale), s.hr(), scale));
-        }
-        return QualityScore.mean(scores);
     }
 
     private static void row(PrintWriter out, String label, ExperimentRunner.Result r) {

@@ -92,7 +92,7 @@ public final class Distiller implements AutoCloseable {
             }
         }
         if (b.emaDecay > 0) {
-            studentEma = (SrBackbone) student.config().build();
+            studentEma = student.config().build();
             studentEma.initialize(manager);
             studentEma.freezeParameters(true);
             ema = ExponentialMovingAverage.of(student, studentEma, b.emaDecay, b.emaWarmup);
@@ -311,8 +311,7 @@ public final class Distiller implements AutoCloseable {
         for (LossTerm t : loss.terms()) {
             t.state().forEach((k, v) -> out.put("term." + t.name() + "." + k, v));
         }
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(0, iteration);
-        out.put("iteration", new Tensor(ai.djl.ndarray.types.DataType.INT64, new long[0], b));
+        out.put("iteration", Tensor.ofLong(iteration));
         return out;
     }
 
@@ -339,7 +338,7 @@ public final class Distiller implements AutoCloseable {
         for (LossTerm t : loss.terms()) {
             t.loadState(prefixed(state, "term." + t.name() + "."));
         }
-        iteration = it.data().getLong(0);
+        iteration = it.longValue();
     }
 
     private static StateDict select(Map<String, Tensor> state, String prefix) {

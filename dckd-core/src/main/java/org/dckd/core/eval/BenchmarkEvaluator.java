@@ -15,6 +15,7 @@ import org.dckd.data.benchmark.BenchmarkSet;
 import org.dckd.data.image.Image;
 import org.dckd.data.metrics.ImageQuality;
 import org.dckd.data.metrics.QualityScore;
+import org.dckd.data.resize.MatlabBicubic;
 
 /**
  * Scores a network on LR/HR pairs with the published protocol: the SR output is clamped, scaled to 0..255 and
@@ -79,6 +80,23 @@ public final class BenchmarkEvaluator {
             out.add(score(resolver, sample, manager, progress));
         }
         return out;
+    }
+
+    /**
+     * The bicubic baseline of a set: MATLAB {@code imresize(lr, s, 'bicubic')} of every LR image, scored with the same
+     * protocol (the row every SR table starts with).
+     *
+     * @param set the benchmark set
+     * @return the mean PSNR/SSIM over the images
+     * @throws IOException if an image cannot be read (the message names the file)
+     */
+    public static QualityScore bicubic(BenchmarkSet set) throws IOException {
+        List<QualityScore> scores = new ArrayList<>();
+        for (BenchmarkPair pair : set) {
+            BenchmarkSample s = pair.load();
+            scores.add(ImageQuality.evaluate(MatlabBicubic.resize(s.lr(), set.scale()), s.hr(), set.scale()));
+        }
+        return QualityScore.mean(scores);
     }
 
     private static ImageScore score(SuperResolver resolver, BenchmarkSample sample, NDManager manager,

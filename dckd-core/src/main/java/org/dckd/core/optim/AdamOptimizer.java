@@ -118,8 +118,7 @@ public final class AdamOptimizer {
     /** The optimizer state as heap tensors: {@code step}, {@code exp_avg.NAME}, {@code exp_avg_sq.NAME}. */
     public Map<String, Tensor> state() {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(0, step);
-        out.put("step", new Tensor(DataType.INT64, new long[0], b));
+        out.put("step", Tensor.ofLong(step));
         expAvg.forEach((k, v) -> out.put("exp_avg." + k, Tensor.of(v)));
         expAvgSq.forEach((k, v) -> out.put("exp_avg_sq." + k, Tensor.of(v)));
         return out;
@@ -135,10 +134,7 @@ public final class AdamOptimizer {
         if (s == null) {
             throw new IllegalArgumentException("optimizer state has no 'step' entry");
         }
-        if (s.dataType() != DataType.INT64 || s.numel() != 1) {
-            throw new IllegalArgumentException("optimizer state 'step' must be one int64, got " + s);
-        }
-        long restored = s.data().getLong(0);
+        long restored = s.longValue();
         for (String name : parameters.keySet()) {
             copy(state, "exp_avg." + name, expAvg.get(name));
             copy(state, "exp_avg_sq." + name, expAvgSq.get(name));

@@ -17,12 +17,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.dckd.core.config.ExperimentConfig;
+import org.dckd.core.eval.BenchmarkEvaluator;
 import org.dckd.core.train.TrainingHooks;
-import org.dckd.data.benchmark.BenchmarkSample;
 import org.dckd.data.benchmark.BenchmarkSet;
-import org.dckd.data.metrics.ImageQuality;
-import org.dckd.data.metrics.QualityScore;
-import org.dckd.data.resize.MatlabBicubic;
 import org.dckd.testing.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +39,7 @@ class DistillationRegressionTest {
         Path cbsd = SharedData.require("data/train/CBSD68");
         Path set5 = SharedData.require("data/benchmarks/Set5");
         Path teacher = SharedData.require("data/weights/rlfn_official/rlfn_x4.pth");
-        double bicubic = bicubicPsnr(set5);
+        double bicubic = BenchmarkEvaluator.bicubic(BenchmarkSet.open(set5, 4)).psnr();
 
         String common = String.join("\n",
                 "scale: 4",
@@ -90,12 +87,4 @@ class DistillationRegressionTest {
         table.forEach(System.out::println);
     }
 
-    private static double bicubicPsnr(Path set) throws Exception {
-        List<QualityScore> scores = new ArrayList<>();
-        for (var pair : BenchmarkSet.open(set, 4)) {
-            BenchmarkSample s = pair.load();
-            scores.add(ImageQuality.evaluate(MatlabBicubic.resize(s.lr(), 4), s.hr(), 4));
-        }
-        return QualityScore.mean(scores).psnr();
-    }
 }
