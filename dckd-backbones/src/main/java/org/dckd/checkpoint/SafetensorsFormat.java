@@ -157,13 +157,13 @@ final class SafetensorsFormat {
         }
     }
 
-    /** Writes the tensors (in state-dict order) with the given {@code __metadata__} (may be empty). */
+    /** Writes the tensors (in state-dict order) with the given {@code __metadata__} (may be empty; written sorted by key). */
     static void write(StateDict stateDict, Map<String, String> metadata, OutputStream out, Path file)
             throws IOException {
         ObjectNode header = JSON.createObjectNode();
         if (!metadata.isEmpty()) {
             ObjectNode meta = header.putObject("__metadata__");
-            metadata.forEach(meta::put);
+            new java.util.TreeMap<>(metadata).forEach(meta::put); // sorted: byte-identical files for equal input
         }
         long offset = 0;
         for (Map.Entry<String, Tensor> e : stateDict.tensors().entrySet()) {

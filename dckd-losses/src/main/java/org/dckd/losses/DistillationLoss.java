@@ -12,6 +12,8 @@ import java.util.Set;
 
 import ai.djl.ndarray.NDArray;
 
+import org.dckd.nn.OwnedArrays;
+
 /**
  * A weighted sum of named {@link LossTerm}s: {@code L = sum_i w_i * term_i}. Each term's unweighted value is reported
  * separately for logging.
@@ -87,7 +89,7 @@ public final class DistillationLoss implements AutoCloseable {
         for (LossTerm t : terms) {
             NDArray v = t.compute(context);
             values.put(t.name(), v);
-            NDArray weighted = t.weight() == 1f ? v : v.mul(t.weight());
+            NDArray weighted = t.weight() == 1f ? v : OwnedArrays.mul(v, t.weight());
             total = total == null ? weighted : total.add(weighted);
         }
         return new Value(total, Collections.unmodifiableMap(values));

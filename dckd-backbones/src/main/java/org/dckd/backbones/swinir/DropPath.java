@@ -3,6 +3,8 @@ package org.dckd.backbones.swinir;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
+import org.dckd.nn.OwnedArrays;
+
 /**
  * Stochastic depth per sample (timm {@code DropPath}): in training, each sample's residual branch is dropped with
  * probability {@code p} and kept ones are scaled by {@code 1 / (1 - p)}; identity otherwise.
@@ -20,6 +22,6 @@ final class DropPath {
         java.util.Arrays.fill(shape, 1);
         shape[0] = branch.getShape().get(0);
         NDArray keepMask = branch.getManager().randomUniform(0f, 1f, new Shape(shape)).add(keep).floor();
-        return branch.div(keep).mul(keepMask);
+        return OwnedArrays.div(branch, keep).mul(keepMask);
     }
 }

@@ -22,6 +22,7 @@ import ai.djl.training.initializer.TruncatedNormalInitializer;
 
 import org.dckd.backbones.SrBackbone;
 import org.dckd.nn.MirrorPad;
+import org.dckd.nn.OwnedArrays;
 import org.dckd.nn.TorchModule;
 
 /**
@@ -244,12 +245,12 @@ public final class SwinIr extends SrBackbone {
         long hp = x.getShape().get(2);
         long wp = x.getShape().get(3);
 
-        NDArray mean = config.inChans() == 3 ? manager.create(RGB_MEAN, new Shape(1, 3, 1, 1)) : null;
+        NDArray mean = config.inChans() == 3 ? OwnedArrays.create(manager, RGB_MEAN, new Shape(1, 3, 1, 1)) : null;
         if (mean != null) {
             x = x.sub(mean);
         }
         if (config.imgRange() != 1.0) {
-            x = x.mul((float) config.imgRange());
+            x = OwnedArrays.mul(x, config.imgRange());
         }
 
         NDArray first = convFirst.forward(ps, new NDList(x), training).singletonOrThrow();
@@ -290,7 +291,7 @@ public final class SwinIr extends SrBackbone {
 
         NDArray y = reconstruct(ps, x, res, training, taps);
         if (config.imgRange() != 1.0) {
-            y = y.div((float) config.imgRange());
+            y = OwnedArrays.div(y, config.imgRange());
         }
         if (mean != null) {
             y = y.add(mean);

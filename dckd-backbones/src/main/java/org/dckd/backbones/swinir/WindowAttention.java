@@ -19,6 +19,7 @@ import ai.djl.training.initializer.TruncatedNormalInitializer;
 import ai.djl.util.PairList;
 
 import org.dckd.checkpoint.Tensor;
+import org.dckd.nn.OwnedArrays;
 import org.dckd.nn.TorchModule;
 
 /**
@@ -109,7 +110,7 @@ final class WindowAttention extends AbstractBlock implements TorchModule.BufferO
     NDArray relativePositionBias(ParameterStore ps, NDManager manager, boolean training) {
         NDArray table = ps.getValue(biasTable, manager.getDevice(), training);
         int n = window * window;
-        NDArray index = manager.create(gatherIndex(), new Shape(heads, n, n));
+        NDArray index = OwnedArrays.create(manager, gatherIndex(), new Shape(heads, n, n)); // take's backward keeps it
         return table.take(manager, index);
     }
 
@@ -132,7 +133,7 @@ final class WindowAttention extends AbstractBlock implements TorchModule.BufferO
         NDArray qkvOut = qkv.forward(ps, new NDList(windows), training).singletonOrThrow()
                 .reshape(bw, n, 3, heads, c / heads)
                 .transpose(2, 0, 3, 1, 4);
-        NDArray q = qkvOut.get(0).mul(scale);
+        NDArray q = OwnedArrays.mul(qkvOut.get(0), scale);
         NDArray k = qkvOut.get(1);
         NDArray v = qkvOut.get(2);
         NDArray attn = q.matMul(k.transpose(0, 1, 3, 2));

@@ -28,6 +28,7 @@ import org.dckd.losses.LossContext;
 import org.dckd.losses.LossTerm;
 import org.dckd.losses.TrainingRoles;
 import org.dckd.nn.DjlRuntime;
+import org.dckd.nn.OwnedArrays;
 import org.dckd.nn.TappedOutput;
 import org.dckd.nn.TorchModule;
 
@@ -240,14 +241,14 @@ public final class Distiller implements AutoCloseable {
     /** Runs a network on a [0,1] batch in the scope, converting to and from its range. */
     private static TappedOutput run(SrBackbone net, NDManager scope, NDArray x, boolean training, boolean taps) {
         float range = net.inputRange();
-        NDArray in = range == 1f ? x : x.mul(range);
+        NDArray in = range == 1f ? x : OwnedArrays.mul(x, range);
         ParameterStore ps = new ParameterStore(scope, false);
         if (taps) {
             TappedOutput t = net.forwardWithFeatures(ps, in, training);
-            return new TappedOutput(range == 1f ? t.output() : t.output().div(range), t.features());
+            return new TappedOutput(range == 1f ? t.output() : OwnedArrays.div(t.output(), range), t.features());
         }
         NDArray out = net.forward(ps, new NDList(in), training).singletonOrThrow();
-        return new TappedOutput(range == 1f ? out : out.div(range), Map.of());
+        return new TappedOutput(range == 1f ? out : OwnedArrays.div(out, range), Map.of());
     }
 
     private static UnaryOperator<NDArray> networkOperator(SrBackbone net, NDManager scope, boolean training) {

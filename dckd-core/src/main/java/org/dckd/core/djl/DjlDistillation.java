@@ -17,6 +17,7 @@ import org.dckd.losses.DistillationLoss;
 import org.dckd.losses.LossContext;
 import org.dckd.losses.LossTerm;
 import org.dckd.losses.TrainingRoles;
+import org.dckd.nn.OwnedArrays;
 
 /**
  * Plugs dckd's distillation loss into a plain DJL {@link Trainer} / {@code EasyTrain} setup: a {@link Loss} and a
@@ -85,11 +86,12 @@ public final class DjlDistillation {
                 }
                 NDArray lr = labels.get(1);
                 NDManager m = predictions.head().getManager();
-                NDArray out = predictions.head().div(student.inputRange());
+                NDArray out = OwnedArrays.div(predictions.head(), student.inputRange());
                 NDArray t = teacher == null || !loss.needsTeacher() ? null : runFrozen(teacher, lr, m);
                 LossContext ctx = new LossContext(m, iteration + 1, lr, hr, out, t, Map.of(), Map.of(),
-                        x -> student.forward(new ParameterStore(m, false), new NDList(x.mul(student.inputRange())),
-                                true).singletonOrThrow().div(student.inputRange()),
+                        x -> OwnedArrays.div(student.forward(new ParameterStore(m, false),
+                                new NDList(OwnedArrays.mul(x, student.inputRange())),
+                                true).singletonOrThrow(), student.inputRange()),
                         teacher == null ? null : x -> runFrozen(teacher, x, m), iteration * 0x9E3779B97F4A7C15L);
                 return loss.compute(ctx).total();
             }
@@ -97,8 +99,8 @@ public final class DjlDistillation {
     }
 
     private static NDArray runFrozen(SrBackbone net, NDArray x, NDManager m) {
-        NDArray out = net.forward(new ParameterStore(m, false), new NDList(x.mul(net.inputRange())), false)
-                .singletonOrThrow();
+        NDArray in = OwnedArrays.mul(x, net.inputRange());
+        NDArray out = net.forward(new ParameterStore(m, false), new NDList(in), false).singletonOrThrow();
         return out.div(net.inputRange()).stopGradient();
     }
 

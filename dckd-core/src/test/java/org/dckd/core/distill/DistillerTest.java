@@ -12,13 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 
 import org.dckd.backbones.SrBackbone;
-import org.dckd.backbones.rlfn.RlfnConfig;
 import org.dckd.checkpoint.StateDict;
 import org.dckd.checkpoint.Tensor;
 import org.dckd.losses.LossContext;
@@ -28,22 +25,11 @@ import org.junit.jupiter.api.Test;
 class DistillerTest {
 
     private static SrBackbone tinyRlfn(NDManager m, int channels, int seed) {
-        Engine.getInstance().setRandomSeed(seed);
-        SrBackbone net = RlfnConfig.of(2, channels, null, 1, 8, 1f).build();
-        net.initialize(m);
-        return net;
+        return TinyNetworks.rlfn(m, channels, 1f, seed);
     }
 
     private static NDArray[] batch(NDManager m, int seed) {
-        java.util.Random r = new java.util.Random(seed);
-        float[] hr = new float[2 * 3 * 32 * 32];
-        for (int i = 0; i < hr.length; i++) {
-            hr[i] = r.nextFloat();
-        }
-        NDArray h = m.create(hr, new Shape(2, 3, 32, 32));
-        // a cheap LR: 2x2 average pooling of the HR
-        NDArray l = h.reshape(2, 3, 16, 2, 16, 2).mean(new int[] {5}).mean(new int[] {3});
-        return new NDArray[] {l, h};
+        return TinyNetworks.batch(m, seed, 32);
     }
 
     private static Distiller distiller(NDManager m, SrBackbone student, SrBackbone teacher, List<LossTerm> terms) {

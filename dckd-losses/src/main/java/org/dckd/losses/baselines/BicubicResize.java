@@ -7,6 +7,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
+import org.dckd.nn.OwnedArrays;
+
 /**
  * Bicubic resizing of NCHW batches by an integer factor, as fixed-weight separable linear maps
  * {@code out = A_h . x . A_w^T} (two batched matrix products; differentiable, although the terms only resize inputs).
@@ -134,8 +136,10 @@ public final class BicubicResize {
         NDManager manager = x.getManager();
         long h = x.getShape().get(2);
         long w = x.getShape().get(3);
-        try (NDArray ah = manager.create(rows, new Shape(outH, h));
-             NDArray awT = manager.create(cols, new Shape(outW, w)).transpose()) {
+        // libtorch-owned: the matmul backward keeps both matrices (see OwnedArrays)
+        try (NDArray ah = OwnedArrays.create(manager, rows, new Shape(outH, h));
+             NDArray aw = OwnedArrays.create(manager, cols, new Shape(outW, w));
+             NDArray awT = aw.transpose()) {
             // (outH, h) @ (N, C, h, w) broadcasts to (N, C, outH, w); then @ (w, outW)
             NDArray tall = ah.matMul(x);
             NDArray out = tall.matMul(awT);

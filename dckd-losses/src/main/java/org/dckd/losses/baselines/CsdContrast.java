@@ -6,6 +6,8 @@ import java.util.List;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
+import org.dckd.nn.OwnedArrays;
+
 /**
  * The feature-space part of CSD's contrastive loss ({@code ContrastLoss.L1_forward} of Booooooooooo/CSD), which DCKD's
  * {@code ContrasLoss} shares: per level {@code i},
@@ -67,7 +69,7 @@ public final class CsdContrast {
         }
         NDArray loss = null;
         for (int i = 0; i < levels.size(); i++) {
-            NDArray w = levels.get(i).ratio().mul(weights.get(i));
+            NDArray w = OwnedArrays.mul(levels.get(i).ratio(), weights.get(i));
             loss = loss == null ? w : loss.add(w);
         }
         return loss;

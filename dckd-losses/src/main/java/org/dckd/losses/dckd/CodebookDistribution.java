@@ -3,6 +3,7 @@ package org.dckd.losses.dckd;
 import ai.djl.ndarray.NDArray;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import org.dckd.nn.OwnedArrays;
 
 /**
  * DCKD's pixel-level category distribution over a codebook, and the cross-entropy between the student's and the
@@ -90,7 +91,7 @@ public final class CodebookDistribution {
      */
     public NDArray squaredDistances(NDArray tokens) {
         checkDimension(tokens);
-        return tokens.square().sum(new int[] {1}, true).add(squaredNorms).sub(tokens.matMul(transposed).mul(2f));
+        return tokens.square().sum(new int[] {1}, true).add(squaredNorms).sub(OwnedArrays.mul(tokens.matMul(transposed), 2));
     }
 
     /**
@@ -120,7 +121,7 @@ public final class CodebookDistribution {
     }
 
     private NDArray logits(NDArray tokens) {
-        return squaredDistances(tokens).mul(-1f / tau);
+        return OwnedArrays.mul(squaredDistances(tokens), -1f / tau);
     }
 
     private void checkDimension(NDArray tokens) {

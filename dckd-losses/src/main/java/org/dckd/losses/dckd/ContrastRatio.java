@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 
 import org.dckd.losses.encoders.FeatureEncoder;
+import org.dckd.nn.OwnedArrays;
 
 /**
  * The multi-level contrastive ratio of DCKD's {@code ContrasLoss} (and CSD's), in a frozen encoder's feature space:
@@ -135,9 +136,9 @@ public final class ContrastRatio {
         for (int l = 0; l < levels; l++) {
             dAp[l] = sumAp[l] / numel[l];
             dAn[l] = sumAn[l] / numel[l];
-            NDArray ap = gradAp[l].div((float) numel[l]).add((float) dAp[l]);
-            NDArray an = gradAn[l].div((float) numel[l]).add((float) dAn[l]);
-            NDArray term = ap.div(an.add(eps)).mul(levelWeights[l]);
+            NDArray ap = OwnedArrays.div(gradAp[l], numel[l]).add((float) dAp[l]);
+            NDArray an = OwnedArrays.div(gradAn[l], numel[l]).add((float) dAn[l]);
+            NDArray term = OwnedArrays.mul(ap.div(an.add(eps)), levelWeights[l]);
             loss = loss == null ? term : loss.add(term);
         }
         return new Result(loss, dAp, dAn);

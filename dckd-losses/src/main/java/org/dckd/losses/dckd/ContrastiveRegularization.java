@@ -1,6 +1,7 @@
 package org.dckd.losses.dckd;
 
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -150,7 +151,7 @@ public final class ContrastiveRegularization implements LossTerm {
             return;
         }
         if (history == null) {
-            pendingState = Map.copyOf(state);
+            pendingState = new LinkedHashMap<>(state); // keeps the order: state() must be reproducible
         } else {
             history.loadState(state);
         }

@@ -2,9 +2,9 @@ package org.dckd.losses.dckd;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +23,7 @@ import org.dckd.losses.LossTerm;
 import org.dckd.losses.TrainingRoles;
 import org.dckd.losses.encoders.FeatureEncoder;
 import org.dckd.losses.encoders.SharedEncoders;
+import org.dckd.nn.OwnedArrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -245,7 +246,7 @@ public final class DistributionMapping implements LossTerm {
 
     private void install(Tensor t, String origin) {
         checkShape(t.shape(), origin);
-        NDArray array = manager.create(FloatBuffer.wrap(t.toFloatArray()), t.djlShape());
+        NDArray array = OwnedArrays.create(manager, t.toFloatArray(), t.djlShape()); // autograd keeps it (matMul)
         distribution = new CodebookDistribution(array, config.tau() * tauScale);
     }
 
@@ -265,11 +266,14 @@ public final class DistributionMapping implements LossTerm {
 
     @Override
     public Map<String, Tensor> state() {
-        Tensor scale = Tensor.ofFloats(new long[0], new float[] {tauScale});
-        if (distribution != null) {
-            return Map.of(CODEBOOK_STATE, Tensor.of(distribution.codebook()), TAU_SCALE_STATE, scale);
+        Tensor codebook = distribution != null ? Tensor.of(distribution.codebook()) : pendingCodebook;
+        if (codebook == null) {
+            return Map.of();
         }
-        return pendingCodebook == null ? Map.of() : Map.of(CODEBOOK_STATE, pendingCodebook, TAU_SCALE_STATE, scale);
+        Map<String, Tensor> out = new LinkedHashMap<>(); // a fixed order: checkpoint files are byte-reproducible
+        out.put(CODEBOOK_STATE, codebook);
+        out.put(TAU_SCALE_STATE, Tensor.ofFloats(new long[0], new float[] {tauScale}));
+        return out;
     }
 
     @Override

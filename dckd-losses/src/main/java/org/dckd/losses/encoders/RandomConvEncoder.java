@@ -14,6 +14,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 
 import org.dckd.nn.IntermediateScope;
+import org.dckd.nn.OwnedArrays;
 import org.dckd.nn.TorchConv2d;
 
 /**
@@ -110,7 +111,7 @@ public final class RandomConvEncoder extends FeatureEncoder {
     @Override
     public List<NDArray> features(ParameterStore ps, NDArray images) {
         List<NDArray> out = new ArrayList<>();
-        NDArray h = IntermediateScope.apply(images, x -> x.mul(2).sub(1));
+        NDArray h = IntermediateScope.apply(images, x -> OwnedArrays.mul(x, 2).sub(1));
         for (List<TorchConv2d> convs : levels) {
             h = IntermediateScope.apply(h, x -> {
                 NDArray y = x;

@@ -7,13 +7,13 @@ import java.util.List;
 import java.util.Optional;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
-import ai.djl.ndarray.NDList;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -23,6 +23,7 @@ import org.dckd.checkpoint.DisallowedGlobalException;
 import org.dckd.checkpoint.LoadReport;
 import org.dckd.checkpoint.StateDict;
 import org.dckd.checkpoint.WeightLoader;
+import org.dckd.nn.OwnedArrays;
 import org.dckd.nn.TorchConv2d;
 
 /**
@@ -152,13 +153,13 @@ public final class Vqgan extends FeatureEncoder {
         if (!config.symmetricInput()) {
             return encoder.features(ps, images);
         }
-        return scoped(images, x -> encoder.features(ps, x.mul(2).sub(1)));
+        return scoped(images, x -> encoder.features(ps, OwnedArrays.mul(x, 2).sub(1)));
     }
 
     @Override
     public NDArray encode(ParameterStore ps, NDArray images) {
         return scoped(images, x -> List.of(quantConv.apply(ps,
-                encoder.encode(ps, config.symmetricInput() ? x.mul(2).sub(1) : x), TRAINING))).get(0);
+                encoder.encode(ps, config.symmetricInput() ? OwnedArrays.mul(x, 2).sub(1) : x), TRAINING))).get(0);
     }
 
     @Override
@@ -166,7 +167,7 @@ public final class Vqgan extends FeatureEncoder {
         List<NDArray> levels = new java.util.ArrayList<>();
         NDArray[] encoding = new NDArray[1];
         List<NDArray> all = scoped(images, x -> {
-            NDArray in = config.symmetricInput() ? x.mul(2).sub(1) : x;
+            NDArray in = config.symmetricInput() ? OwnedArrays.mul(x, 2).sub(1) : x;
             encoding[0] = quantConv.apply(ps, encoder.encodeWithFeatures(ps, in, levels), TRAINING);
             List<NDArray> out = new java.util.ArrayList<>(levels);
             out.add(encoding[0]);
