@@ -25,9 +25,14 @@ import org.dckd.data.training.TrainingSet;
  * <p>{@code type: procedural} renders built-in images (keys: {@code images} 32, {@code size} 256, {@code patch} 48,
  * {@code batch_size} 16). Any other {@code data:} section is a dckd-data {@link TrainingDataConfig} (DIV2K, Flickr2K,
  * paired or HR-only folders; see {@code docs/data.md}); its {@code scale} and {@code seed} default to the experiment's
- * and must agree with them. Relative paths are resolved against the working directory.
+ * and must agree with them. Relative paths are resolved against the working directory. The position such a source
+ * reports carries the training set's {@link TrainingSet#fingerprint() fingerprint}; resuming on a set with another
+ * fingerprint is refused, since the saved position would not continue the same sample sequence.
  */
 public final class DataSources {
+
+    /** The key of the training set's fingerprint in a saved loader position. */
+    static final String FINGERPRINT = "fingerprint";
 
     private DataSources() {}
 
@@ -82,6 +87,13 @@ public final class DataSources {
         TrainingSet set = TrainingSet.open(c, Path.of("").toAbsolutePath(), ProgressListener.NONE);
         LoaderPosition start = position == null || position.isNull() ? LoaderPosition.START
                 : new LoaderPosition(position.get("epoch").asLong(), position.get("index").asLong());
+        String saved = position == null ? null : position.path(FINGERPRINT).asText(null);
+        if (saved != null && !saved.equals(set.fingerprint())) {
+            throw new ConfigException("at 'data': the training set changed since the checkpoint was written "
+                    + "(fingerprint " + saved + ", now " + set.fingerprint() + ": images added, removed, renamed or resized under "
+                    + "data.sources, or another scale); the saved data position (" + start + ") would not continue the "
+                    + "same sample sequence. Restore the training set, or start a new run");
+        }
         PatchLoader loader = PatchLoader.builder().setTrainingSet(set).setConfig(c).optStart(start).optRange(1f).build();
         return new TrainingBatches() {
             @Override
@@ -98,6 +110,7 @@ public final class DataSources {
                 ObjectNode n = JsonNodeFactory.instance.objectNode();
                 n.put("epoch", pos.epoch());
                 n.put("index", pos.index());
+                n.put(FINGERPRINT, set.fingerprint());
                 return n;
             }
 

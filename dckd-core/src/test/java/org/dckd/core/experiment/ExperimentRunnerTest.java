@@ -20,6 +20,7 @@ import org.dckd.core.train.TrainingHooks;
 import org.dckd.data.image.ImageFiles;
 import org.dckd.data.synthetic.ProceduralImages;
 import org.dckd.losses.LossTerms;
+import org.dckd.testing.TrainingFolders;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,5 +109,34 @@ class ExperimentRunnerTest {
                 new TrainingHooks() { }));
         assertTrue(missingWeights.getMessage().contains("/nowhere/rlfn_x4.pth"), missingWeights.getMessage());
         assertTrue(Files.notExists(dir.resolve("r3")), "nothing is created for a config that fails validation");
+    }
+
+    @Test
+    void resumingOnAChangedTrainingSetIsRefused(@TempDir Path dir) throws Exception {
+        Path cfg = experiment(dir);
+        Path hr = TrainingFolders.hrOnly(dir.resolve("hr"), 3, 48, 48);
+        String data = "data={sources: [{type: hr_only, hr: " + hr + ", lr_cache: " + dir.resolve("lr_cache")
+                + "}], patch_size: 16, batch_size: 2, workers: 0}";
+        Path out = dir.resolve("run");
+        ExperimentRunner.run(ExperimentConfig.load(cfg, List.of(data, "train.iterations=3")),
+                new ExperimentRunner.Options(out, false, null, Device.cpu(), false), new TrainingHooks() { });
+        JsonNode state = new ObjectMapper().readTree(
+                out.resolve("checkpoints/iter_00000003/training_state.json").toFile());
+        assertEquals(16, state.path("data_position").path("fingerprint").asText().length(), state.toString());
+
+        // the same images: the run continues
+        ExperimentRunner.Result more = ExperimentRunner.run(
+                ExperimentConfig.load(cfg, List.of(data, "train.iterations=6")),
+                new ExperimentRunner.Options(out, false, "latest", Device.cpu(), false), new TrainingHooks() { });
+        assertEquals(6, more.summary().iterations());
+
+        // one image more: the saved position would point into another sample sequence
+        ImageFiles.writePng(TrainingFolders.hr(9, 48, 48), hr.resolve("extra.png"), ImageFiles.IfExists.FAIL);
+        ConfigException changed = assertThrows(ConfigException.class, () -> ExperimentRunner.run(
+                ExperimentConfig.load(cfg, List.of(data, "train.iterations=9")),
+                new ExperimentRunner.Options(out, false, "latest", Device.cpu(), false), new TrainingHooks() { }));
+        assertTrue(changed.getMessage().contains("training set changed")
+                && changed.getMessage().contains("fingerprint"), changed.getMessage());
+        assertTrue(Files.notExists(out.resolve("checkpoints/iter_00000009")), "nothing trained");
     }
 }
