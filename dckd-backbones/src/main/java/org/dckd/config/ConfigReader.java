@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationConfig;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +17,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.introspect.AnnotatedClass;
+import com.fasterxml.jackson.databind.introspect.AnnotatedClassResolver;
+import com.fasterxml.jackson.databind.jsontype.NamedType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import org.dckd.backbones.Backbones;
@@ -28,6 +33,9 @@ import org.dckd.backbones.Backbones;
  * ({@code student.feature_channels}).
  */
 public final class ConfigReader {
+
+    /** The key that names the registered type of a polymorphic config (backbones, loss terms, encoders). */
+    public static final String TYPE_KEY = "type";
 
     private ConfigReader() {}
 
@@ -102,19 +110,31 @@ public final class ConfigReader {
         try {
             return mapper.readerFor(type).readValue(mapper.treeAsTokens(tree));
         } catch (IOException | IllegalArgumentException e) {
-            throw new ConfigException(origin + ": " + describe(e), e);
+            throw new ConfigException(origin + ": " + describe(e, mapper), e);
         }
     }
 
     /** A one-line description of a Jackson problem, with the key path first. */
     static String describe(Throwable e) {
+        return describe(e, null);
+    }
+
+    /**
+     * A one-line description of a Jackson problem, with the key path first; with the mapper, an unknown {@code type}
+     * also lists the registered type names.
+     */
+    static String describe(Throwable e, ObjectMapper mapper) {
         if (e instanceof JsonMappingException jme) {
             String path = path(jme);
             String reason;
             if (e instanceof UnrecognizedPropertyException upe) {
                 reason = "unknown key '" + upe.getPropertyName() + "'; known keys: " + upe.getKnownPropertyIds();
             } else if (e instanceof InvalidTypeIdException ite) {
-                reason = "unknown type '" + ite.getTypeId() + "'";
+                path = path.isEmpty() ? TYPE_KEY : path + "." + TYPE_KEY;
+                List<String> known = mapper == null || ite.getBaseType() == null ? List.of()
+                        : typeNames(mapper, ite.getBaseType().getRawClass());
+                reason = (ite.getTypeId() == null ? "missing '" + TYPE_KEY + "'" : "unknown type '" + ite.getTypeId()
+                        + "'") + (known.isEmpty() ? "" : "; known types: " + known);
             } else {
                 Throwable root = e;
                 while (root.getCause() != null && root.getCause() != root) {
@@ -131,6 +151,14 @@ public final class ConfigReader {
             return "not valid " + jpe.getOriginalMessage() + loc;
         }
         return e.getMessage();
+    }
+
+    /** The names registered for the subtypes of {@code base}, sorted. */
+    static List<String> typeNames(ObjectMapper mapper, Class<?> base) {
+        DeserializationConfig config = mapper.getDeserializationConfig();
+        AnnotatedClass annotated = AnnotatedClassResolver.resolveWithoutSuperTypes(config, base);
+        return mapper.getSubtypeResolver().collectAndResolveSubtypesByTypeId(config, annotated).stream()
+                .filter(NamedType::hasName).map(NamedType::getName).distinct().sorted().toList();
     }
 
     private static String path(JsonMappingException e) {

@@ -166,7 +166,10 @@ class LossTermsConfigTest {
                   - type: l2
                   - type: l3
                 """);
-        assertTrue(msg.contains("losses[2]") && msg.contains("unknown type 'l3'"), msg);
+        assertTrue(msg.contains("at 'losses[2].type'") && msg.contains("unknown type 'l3'"), msg);
+        // the message lists what is registered
+        assertTrue(msg.contains("known types: [charbonnier, csd, dcr, dmm, dukd_zoom_in, dukd_zoom_out, fakd, l1, l2,"
+                + " lcr"), msg); // (a test registers one more type)
     }
 
     @Test

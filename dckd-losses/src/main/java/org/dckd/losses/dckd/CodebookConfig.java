@@ -16,7 +16,10 @@ import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
  * {@code kmeans_batches} [4]: the number of training steps whose teacher outputs are collected before k-means runs
  * (it also waits until at least {@code size} vectors are collected); {@code kmeans_iterations} [30];
  * {@code seed} [the run's seed]: the k-means initialisation; {@code file}: a {@code .npz}, {@code .safetensors} or
- * {@code .pth} holding a {@code (K, D)} tensor, {@code file_key} [the only tensor, else {@code codebook}].
+ * {@code .pth} holding a {@code (K, D)} tensor, {@code file_key} [the only tensor, else {@code codebook}];
+ * {@code calibrate_tau} [true]: with a k-means codebook, multiply {@code tau} by the mean squared distance of the
+ * collected vectors to their nearest centre (see {@link DistributionMapping}); false keeps the paper's raw {@code tau}.
+ * Codebooks from the encoder or a file always use the raw {@code tau}.
  *
  * @param source the source
  * @param size the number of k-means centres
@@ -25,6 +28,7 @@ import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
  * @param seed the k-means seed, or {@code null} for one derived from the run's seed
  * @param file the codebook file (for {@code source: file})
  * @param fileKey the tensor's key in {@code file}, or {@code null}
+ * @param calibrateTau whether a k-means codebook's {@code tau} is scaled to the feature scale
  */
 public record CodebookConfig(
         Source source,
@@ -33,7 +37,8 @@ public record CodebookConfig(
         int kmeansIterations,
         Long seed,
         @JsonSerialize(using = ToStringSerializer.class) Path file,
-        String fileKey) {
+        String fileKey,
+        boolean calibrateTau) {
 
     /** Where the codebook comes from. */
     public enum Source {
@@ -89,6 +94,7 @@ public record CodebookConfig(
      * @param seed default: derived from the run's seed
      * @param file required for source file
      * @param fileKey default: the only tensor, else {@code codebook}
+     * @param calibrateTau default true
      * @return the config
      */
     @JsonCreator
@@ -99,15 +105,16 @@ public record CodebookConfig(
             @JsonProperty("kmeans_iterations") Integer kmeansIterations,
             @JsonProperty("seed") Long seed,
             @JsonProperty("file") String file,
-            @JsonProperty("file_key") String fileKey) {
+            @JsonProperty("file_key") String fileKey,
+            @JsonProperty("calibrate_tau") Boolean calibrateTau) {
         return new CodebookConfig(source == null ? Source.AUTO : source, size == null ? 256 : size,
                 kmeansBatches == null ? 4 : kmeansBatches, kmeansIterations == null ? 30 : kmeansIterations, seed,
-                file == null ? null : Path.of(file), fileKey);
+                file == null ? null : Path.of(file), fileKey, calibrateTau == null || calibrateTau);
     }
 
     /** The defaults. */
     public static CodebookConfig defaults() {
-        return of(null, null, null, null, null, null, null);
+        return of(null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -119,6 +126,6 @@ public record CodebookConfig(
      * @return the config
      */
     public static CodebookConfig kmeans(int size, int batches, long seed) {
-        return new CodebookConfig(Source.KMEANS, size, batches, 30, seed, null, null);
+        return new CodebookConfig(Source.KMEANS, size, batches, 30, seed, null, null, true);
     }
 }

@@ -62,7 +62,8 @@ public final class DistributionMapping implements LossTerm {
      * Multiplies {@code tau} for a k-means codebook: the mean squared distance of the collected vectors to their nearest
      * centre, so that {@code d / tau} is of order one whatever the scale of the encoder's features (a fixed tau = 1 on
      * raw squared distances of an arbitrary feature space gives one-hot distributions and gradients that grow with the
-     * feature scale). 1 for codebooks that come with the encoder or a file (the paper's setting).
+     * feature scale). 1 for codebooks that come with the encoder or a file (the paper's setting), and with
+     * {@code codebook.calibrate_tau: false}.
      */
     private float tauScale = 1f;
     /** The key of the k-means temperature scale in {@link #state()}. */
@@ -201,7 +202,7 @@ public final class DistributionMapping implements LossTerm {
         collected = null;
         long start = System.nanoTime();
         float[] centres = KMeansCodebook.fit(points, d, cb.size(), cb.kmeansIterations(), kmeansSeed);
-        tauScale = (float) Math.max(meanNearestSquaredDistance(points, centres, d), 1e-12);
+        tauScale = cb.calibrateTau() ? (float) Math.max(meanNearestSquaredDistance(points, centres, d), 1e-12) : 1f;
         LOG.info("{}: k-means codebook K={} D={} from {} vectors of {} batches (seed {}) in {} ms; tau scale {}",
                 name(), cb.size(), d, collectedVectors, collectedBatches, kmeansSeed,
                 (System.nanoTime() - start) / 1_000_000, tauScale);

@@ -221,6 +221,30 @@ class DckdTermsTest {
     }
 
     @Test
+    void kmeansTemperatureIsCalibratedUnlessSwitchedOff() {
+        try (TinyRun run = new TinyRun(1f, 11); NDManager m = run.manager.newSubManager()) {
+            DistributionMapping calibrated = dmm(1);
+            DistributionMapping raw = DistributionMappingConfig.defaults().with(SMALL,
+                    CodebookConfig.of(CodebookConfig.Source.KMEANS, 8, 1, null, 3L, null, null, false)).build();
+            calibrated.attach(run.roles);
+            raw.attach(run.roles);
+            try (NDManager s = m.newSubManager()) {
+                NDArray lr = run.lr(s);
+                calibrated.compute(run.context(s, lr, 1, 1));
+                raw.compute(run.context(s, lr, 1, 1));
+            }
+            float scale = calibrated.state().get(DistributionMapping.TAU_SCALE_STATE).toFloatArray()[0];
+            assertTrue(scale > 0 && scale != 1f, "calibrated scale " + scale);
+            assertEquals(scale * calibrated.config().tau(), calibrated.distribution().tau(), 1e-6f * scale);
+            assertEquals(1f, raw.state().get(DistributionMapping.TAU_SCALE_STATE).toFloatArray()[0]);
+            assertEquals(raw.config().tau(), raw.distribution().tau());
+            // the same seed and vectors: the same codebook, only the temperature differs
+            assertArrayEquals(calibrated.distribution().codebook().toFloatArray(),
+                    raw.distribution().codebook().toFloatArray());
+        }
+    }
+
+    @Test
     void historyStateRoundTripsAndFollowsTheSchedule() {
         try (TinyRun run = new TinyRun(1f, 11)) {
             ContrastiveRegularization dcr = dcr();
@@ -254,7 +278,7 @@ class DckdTermsTest {
             assertTrue(e.getMessage().contains("'l_dcl'") && e.getMessage().contains("level_weights"), e.getMessage());
 
             DistributionMapping encoderSource = DistributionMappingConfig.defaults()
-                    .with(SMALL, CodebookConfig.of(CodebookConfig.Source.ENCODER, null, null, null, null, null, null))
+                    .with(SMALL, CodebookConfig.of(CodebookConfig.Source.ENCODER, null, null, null, null, null, null, null))
                     .build();
             e = assertThrows(IllegalArgumentException.class, () -> encoderSource.attach(run.roles));
             assertTrue(e.getMessage().contains("codebook.source") && e.getMessage().contains("random"),
@@ -266,7 +290,7 @@ class DckdTermsTest {
             Checkpoints.writeNpz(new StateDict(t, file), file);
             DistributionMapping wrongDim = DistributionMappingConfig.defaults()
                     .with(SMALL, CodebookConfig.of(CodebookConfig.Source.FILE, null, null, null, null,
-                            file.toString(), null)).build();
+                            file.toString(), null, null)).build();
             e = assertThrows(IllegalArgumentException.class, () -> wrongDim.attach(run.roles));
             assertTrue(e.getMessage().contains("'l_ce'") && e.getMessage().contains("codebook.file")
                     && e.getMessage().contains("(K, 32)") && e.getMessage().contains("[16, 24]"), e.getMessage());
@@ -280,7 +304,7 @@ class DckdTermsTest {
             Checkpoints.writeNpz(new StateDict(t, file), dir.resolve("ok.npz"));
             DistributionMapping rightDim = DistributionMappingConfig.defaults()
                     .with(SMALL, CodebookConfig.of(CodebookConfig.Source.FILE, null, null, null, null,
-                            dir.resolve("ok.npz").toString(), null)).build();
+                            dir.resolve("ok.npz").toString(), null, null)).build();
             rightDim.attach(run.roles);
             assertEquals(16, rightDim.distribution().size());
         }
