@@ -15,8 +15,9 @@ import ai.djl.ndarray.types.Shape;
  * the memory, the Java object keeps it alive. The scalar operations close their temporary right away. When autograd
  * saved that tensor for the backward pass ({@code x * s} saves {@code s} to compute {@code dL/dx = s * dL/dy}), a
  * garbage collection between the forward and the backward pass frees the buffer, and the backward pass reads freed
- * memory: gradients become garbage ({@code 0.5 * x} gave {@code dL/dx = -1.4e32} in {@code OwnedArraysTest}), or
- * subtly wrong, depending on GC timing. That made DCKD runs differ from run to run and produced rare gradient spikes.
+ * memory: gradients become garbage (DJL's {@code x.mul(0.5f)} followed by {@code System.gc()} gave
+ * {@code dL/dx = -1.4e32}), or subtly wrong, depending on GC timing. That made DCKD runs differ from run to run
+ * (and can produce huge gradients).
  *
  * <p>The methods here create the operand with a native libtorch call ({@code torch::full}, or a clone of the Java
  * data), so autograd's reference keeps it alive. Use them for every scalar or Java-made array that meets an array that

@@ -29,11 +29,15 @@ import picocli.CommandLine.Spec;
                 + " MATLAB-exact bicubic."})
 final class EvaluateCommand implements Callable<Integer> {
 
+    /** The {@code --model} value that scores the MATLAB-bicubic baseline instead of a network. */
+    static final String BICUBIC = "bicubic";
+
     @Spec
     CommandSpec spec;
 
     @Option(names = "--model", required = true, paramLabel = "NAME|FILE",
-            description = "A preset (see 'dckd presets') or a JSON/YAML backbone config file.")
+            description = "A preset (see 'dckd presets'), a JSON/YAML backbone config file, or 'bicubic' for the"
+                    + " MATLAB-bicubic baseline.")
     String model;
 
     @Option(names = "--weights", paramLabel = "FILE",
@@ -66,7 +70,12 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (weights == null) {
+        boolean bicubic = model.equals(BICUBIC);
+        if (bicubic && weights != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--model bicubic takes no --weights (got " + weights + ")");
+        }
+        if (weights == null && !bicubic) {
             spec.commandLine().getErr().println("dckd evaluate: warning: no --weights given; the network has random weights");
         }
         for (Path p : new Path[] {json, csv}) {
@@ -74,31 +83,39 @@ final class EvaluateCommand implements Callable<Integer> {
                 throw new java.io.IOException(p + " already exists; refusing to overwrite it (pass --overwrite)");
             }
         }
-        BackboneConfig config = BackboneLoader.config(model, scale);
+        BackboneConfig config = bicubic ? null : BackboneLoader.config(model, scale);
         BenchmarkSet set = BenchmarkSet.open(data, scale);
         long t0 = System.nanoTime();
-        try (NDManager manager = NDManager.newBaseManager()) {
-            SrBackbone net = BackboneLoader.build(config, weights, manager);
-            SuperResolver resolver = SuperResolver.builder().setNetwork(net).optTile(tile)
-                    .optTileOverlap(tile > 0 ? tileOverlap : 0).build();
-            out.printf(Locale.ROOT, "%s x%d (%,d parameters) on %s: %d images%n", model, scale, net.parameterCount(),
-                    data, set.size());
+        List<ImageScore> scores;
+        if (bicubic) {
+            out.printf(Locale.ROOT, "bicubic x%d on %s: %d images%n", scale, data, set.size());
             out.flush();
-            List<ImageScore> scores = BenchmarkEvaluator.score(resolver, set, manager, s -> { });
-            EvaluationReport report = new EvaluationReport(model, weights == null ? null : weights.toString(),
-                    data.toString(), scale, scores);
-            out.print(report.table());
-            out.printf(Locale.ROOT, "total %.2f s (network %.2f s)%n", (System.nanoTime() - t0) / 1e9, report.seconds());
-            if (json != null) {
-                EvaluationReport.writeAtomically(report.toJson(), json, overwrite);
-                out.println("wrote " + json);
+            scores = BenchmarkEvaluator.bicubicScores(set);
+        } else {
+            try (NDManager manager = NDManager.newBaseManager()) {
+                SrBackbone net = BackboneLoader.build(config, weights, manager);
+                SuperResolver resolver = SuperResolver.builder().setNetwork(net).optTile(tile)
+                        .optTileOverlap(tile > 0 ? tileOverlap : 0).build();
+                out.printf(Locale.ROOT, "%s x%d (%,d parameters) on %s: %d images%n", model, scale,
+                        net.parameterCount(), data, set.size());
+                out.flush();
+                scores = BenchmarkEvaluator.score(resolver, set, manager, s -> { });
             }
-            if (csv != null) {
-                EvaluationReport.writeAtomically(report.toCsv(), csv, overwrite);
-                out.println("wrote " + csv);
-            }
-            out.flush();
         }
+        EvaluationReport report = new EvaluationReport(model, weights == null ? null : weights.toString(),
+                data.toString(), scale, scores);
+        out.print(report.table());
+        out.printf(Locale.ROOT, "total %.2f s (%s %.2f s)%n", (System.nanoTime() - t0) / 1e9,
+                bicubic ? "resizing" : "network", report.seconds());
+        if (json != null) {
+            EvaluationReport.writeAtomically(report.toJson(), json, overwrite);
+            out.println("wrote " + json);
+        }
+        if (csv != null) {
+            EvaluationReport.writeAtomically(report.toCsv(), csv, overwrite);
+            out.println("wrote " + csv);
+        }
+        out.flush();
         return 0;
     }
 }

@@ -1,6 +1,8 @@
 package org.dckd.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -66,6 +68,25 @@ class DckdCliTest {
         assertEquals(1, again.status());
         assertTrue(again.err().contains("already exists") && again.err().contains(json.toString()), again.err());
         assertEquals(before, Files.readString(json));
+    }
+
+    @Test
+    void evaluateScoresTheBicubicBaseline(@TempDir Path dir) throws Exception {
+        Path set5 = SharedData.require("data/benchmarks/Set5");
+        Path json = dir.resolve("bicubic.json");
+        Run r = run("evaluate", "--model", "bicubic", "--scale", "4", "--data", set5.toString(), "--json",
+                json.toString());
+        assertEquals(0, r.status(), r.err());
+        assertFalse(r.err().contains("random weights"), r.err());
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        assertEquals(5, root.get("images").size());
+        // the value the regression test's bicubic row and docs/results.md give (published: 28.42)
+        assertEquals(28.4305, root.get("mean_psnr").asDouble(), 1e-4);
+
+        Run withWeights = run("evaluate", "--model", "bicubic", "--weights", "x.pth", "--scale", "4", "--data",
+                set5.toString());
+        assertNotEquals(0, withWeights.status());
+        assertTrue(withWeights.err().contains("bicubic takes no --weights"), withWeights.err());
     }
 
     @Test

@@ -92,11 +92,30 @@ public final class BenchmarkEvaluator {
      */
     public static QualityScore bicubic(BenchmarkSet set) throws IOException {
         List<QualityScore> scores = new ArrayList<>();
-        for (BenchmarkPair pair : set) {
-            BenchmarkSample s = pair.load();
-            scores.add(ImageQuality.evaluate(MatlabBicubic.resize(s.lr(), set.scale()), s.hr(), set.scale()));
+        for (ImageScore s : bicubicScores(set)) {
+            scores.add(new QualityScore(s.psnr(), s.ssim()));
         }
         return QualityScore.mean(scores);
+    }
+
+    /**
+     * The bicubic baseline of a set, image by image (see {@link #bicubic}).
+     *
+     * @param set the benchmark set
+     * @return one score per image, in the set's order ({@code seconds}: the resize time)
+     * @throws IOException if an image cannot be read (the message names the file)
+     */
+    public static List<ImageScore> bicubicScores(BenchmarkSet set) throws IOException {
+        List<ImageScore> scores = new ArrayList<>();
+        for (BenchmarkPair pair : set) {
+            BenchmarkSample s = pair.load();
+            long t0 = System.nanoTime();
+            Image up = MatlabBicubic.resize(s.lr(), set.scale());
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            QualityScore q = ImageQuality.evaluate(up, s.hr(), set.scale());
+            scores.add(new ImageScore(s.name(), q.psnr(), q.ssim(), seconds));
+        }
+        return scores;
     }
 
     private static ImageScore score(SuperResolver resolver, BenchmarkSample sample, NDManager manager,

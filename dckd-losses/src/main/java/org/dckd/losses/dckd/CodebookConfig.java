@@ -17,9 +17,9 @@ import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
  * (it also waits until at least {@code size} vectors are collected); {@code kmeans_iterations} [30];
  * {@code seed} [the run's seed]: the k-means initialisation; {@code file}: a {@code .npz}, {@code .safetensors} or
  * {@code .pth} holding a {@code (K, D)} tensor, {@code file_key} [the only tensor, else {@code codebook}];
- * {@code calibrate_tau} [true]: with a k-means codebook, multiply {@code tau} by the mean squared distance of the
- * collected vectors to their nearest centre (see {@link DistributionMapping}); false keeps the paper's raw {@code tau}.
- * Codebooks from the encoder or a file always use the raw {@code tau}.
+ * {@code calibrate_tau} [false]: with a k-means codebook, multiply {@code tau} by the mean squared distance of the
+ * collected vectors to their nearest centre (for encoders whose raw squared distances are far from order one); false
+ * keeps the paper's {@code tau}. Codebooks from the encoder or a file always use the paper's {@code tau}.
  *
  * @param source the source
  * @param size the number of k-means centres
@@ -94,7 +94,7 @@ public record CodebookConfig(
      * @param seed default: derived from the run's seed
      * @param file required for source file
      * @param fileKey default: the only tensor, else {@code codebook}
-     * @param calibrateTau default true
+     * @param calibrateTau default false
      * @return the config
      */
     @JsonCreator
@@ -109,7 +109,7 @@ public record CodebookConfig(
             @JsonProperty("calibrate_tau") Boolean calibrateTau) {
         return new CodebookConfig(source == null ? Source.AUTO : source, size == null ? 256 : size,
                 kmeansBatches == null ? 4 : kmeansBatches, kmeansIterations == null ? 30 : kmeansIterations, seed,
-                file == null ? null : Path.of(file), fileKey, calibrateTau == null || calibrateTau);
+                file == null ? null : Path.of(file), fileKey, calibrateTau != null && calibrateTau);
     }
 
     /** The defaults. */
@@ -126,6 +126,6 @@ public record CodebookConfig(
      * @return the config
      */
     public static CodebookConfig kmeans(int size, int batches, long seed) {
-        return new CodebookConfig(Source.KMEANS, size, batches, 30, seed, null, null, true);
+        return new CodebookConfig(Source.KMEANS, size, batches, 30, seed, null, null, false);
     }
 }

@@ -59,11 +59,9 @@ public final class DistributionMapping implements LossTerm {
     private long collectedVectors;
     private Tensor pendingCodebook;
     /**
-     * Multiplies {@code tau} for a k-means codebook: the mean squared distance of the collected vectors to their nearest
-     * centre, so that {@code d / tau} is of order one whatever the scale of the encoder's features (a fixed tau = 1 on
-     * raw squared distances of an arbitrary feature space gives one-hot distributions and gradients that grow with the
-     * feature scale). 1 for codebooks that come with the encoder or a file (the paper's setting), and with
-     * {@code codebook.calibrate_tau: false}.
+     * Multiplies {@code tau}: 1 (the paper's setting) unless {@code codebook.calibrate_tau} is on for a k-means codebook;
+     * then the mean squared distance of the collected vectors to their nearest centre, so that {@code d / tau} is of
+     * order one whatever the scale of the encoder's features.
      */
     private float tauScale = 1f;
     /** The key of the k-means temperature scale in {@link #state()}. */

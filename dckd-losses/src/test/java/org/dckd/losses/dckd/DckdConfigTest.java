@@ -84,7 +84,7 @@ class DckdConfigTest {
                               "seed": 4}}""");
         assertEquals(Mode.REFERENCE_CODE, dmm.mode());
         assertEquals(2f, dmm.tau());
-        assertEquals(new CodebookConfig(CodebookConfig.Source.KMEANS, 64, 2, 5, 4L, null, null, true), dmm.codebook());
+        assertEquals(new CodebookConfig(CodebookConfig.Source.KMEANS, 64, 2, 5, 4L, null, null, false), dmm.codebook());
     }
 
     @Test

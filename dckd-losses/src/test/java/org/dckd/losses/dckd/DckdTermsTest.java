@@ -221,11 +221,11 @@ class DckdTermsTest {
     }
 
     @Test
-    void kmeansTemperatureIsCalibratedUnlessSwitchedOff() {
+    void kmeansTemperatureIsCalibratedOnlyWhenAsked() {
         try (TinyRun run = new TinyRun(1f, 11); NDManager m = run.manager.newSubManager()) {
-            DistributionMapping calibrated = dmm(1);
-            DistributionMapping raw = DistributionMappingConfig.defaults().with(SMALL,
-                    CodebookConfig.of(CodebookConfig.Source.KMEANS, 8, 1, null, 3L, null, null, false)).build();
+            DistributionMapping calibrated = DistributionMappingConfig.defaults().with(SMALL,
+                    CodebookConfig.of(CodebookConfig.Source.KMEANS, 8, 1, null, 3L, null, null, true)).build();
+            DistributionMapping raw = dmm(1); // the default: the paper's tau
             calibrated.attach(run.roles);
             raw.attach(run.roles);
             try (NDManager s = m.newSubManager()) {
