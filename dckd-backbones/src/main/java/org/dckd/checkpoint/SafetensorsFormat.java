@@ -157,7 +157,7 @@ final class SafetensorsFormat {
         }
     }
 
-    /** Writes the tensors (in state-dict order) with the given {@code __metadata__} (may be empty; written sorted by key). */
+    /** Writes the tensors (in state-dict order) with the given {@code __metadata__} (may be empty; sorted by key). */
     static void write(StateDict stateDict, Map<String, String> metadata, OutputStream out, Path file)
             throws IOException {
         ObjectNode header = JSON.createObjectNode();

@@ -90,7 +90,8 @@ public final class DataSources {
         String saved = position == null ? null : position.path(FINGERPRINT).asText(null);
         if (saved != null && !saved.equals(set.fingerprint())) {
             throw new ConfigException("at 'data': the training set changed since the checkpoint was written "
-                    + "(fingerprint " + saved + ", now " + set.fingerprint() + ": images added, removed, renamed or resized under "
+                    + "(fingerprint " + saved + ", now " + set.fingerprint()
+                    + ": images added, removed, renamed or resized under "
                     + "data.sources, or another scale); the saved data position (" + start + ") would not continue the "
                     + "same sample sequence. Restore the training set, or start a new run");
         }

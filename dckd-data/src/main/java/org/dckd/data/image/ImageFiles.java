@@ -83,7 +83,8 @@ public final class ImageFiles {
 
     /**
      * Whether a path's file name has an image extension ({@link #IMAGE_EXTENSIONS}, any case). Hidden files (names
-     * starting with a dot) are not image files.
+     * starting with a dot, such as the {@code ._0001.png} metadata files macOS leaves in copied folders and zips) are
+     * not image files.
      *
      * @param file the path to test (not accessed)
      * @return whether it names an image file
@@ -95,7 +96,8 @@ public final class ImageFiles {
         }
         String s = name.toString();
         int dot = s.lastIndexOf('.');
-        return dot > 0 && IMAGE_EXTENSIONS.contains(s.substring(dot + 1).toLowerCase(Locale.ROOT));
+        return !s.startsWith(".") && dot > 0
+                && IMAGE_EXTENSIONS.contains(s.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
 
     /**
@@ -115,8 +117,7 @@ public final class ImageFiles {
         }
         List<Path> out = new ArrayList<>();
         try (java.util.stream.Stream<Path> s = Files.list(folder)) {
-            s.filter(ImageFiles::isImageFile).filter(p -> !p.getFileName().toString().startsWith("."))
-                    .filter(Files::isRegularFile).forEach(out::add);
+            s.filter(ImageFiles::isImageFile).filter(Files::isRegularFile).forEach(out::add);
         }
         out.sort(java.util.Comparator.comparing(p -> p.getFileName().toString()));
         return out;

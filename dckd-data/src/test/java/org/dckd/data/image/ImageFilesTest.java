@@ -264,6 +264,8 @@ class ImageFilesTest {
         assertTrue(ImageFiles.isImageFile(Path.of("x.jpeg")));
         assertFalse(ImageFiles.isImageFile(Path.of("x.txt")));
         assertFalse(ImageFiles.isImageFile(Path.of(".png")));
+        assertFalse(ImageFiles.isImageFile(Path.of("DIV2K_train_HR/._0001.png")), "macOS metadata file");
+        assertFalse(ImageFiles.isImageFile(Path.of(".hidden.jpg")));
         assertFalse(ImageFiles.isImageFile(Path.of("png")));
     }
 

@@ -91,7 +91,8 @@ public final class CodebookDistribution {
      */
     public NDArray squaredDistances(NDArray tokens) {
         checkDimension(tokens);
-        return tokens.square().sum(new int[] {1}, true).add(squaredNorms).sub(OwnedArrays.mul(tokens.matMul(transposed), 2));
+        NDArray cross = OwnedArrays.mul(tokens.matMul(transposed), 2);
+        return tokens.square().sum(new int[] {1}, true).add(squaredNorms).sub(cross);
     }
 
     /**

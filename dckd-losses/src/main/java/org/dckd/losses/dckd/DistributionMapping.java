@@ -59,9 +59,9 @@ public final class DistributionMapping implements LossTerm {
     private long collectedVectors;
     private Tensor pendingCodebook;
     /**
-     * Multiplies {@code tau}: 1 (the paper's setting) unless {@code codebook.calibrate_tau} is on for a k-means codebook;
-     * then the mean squared distance of the collected vectors to their nearest centre, so that {@code d / tau} is of
-     * order one whatever the scale of the encoder's features.
+     * Multiplies {@code tau}: 1 (the paper's setting) unless {@code codebook.calibrate_tau} is on for a k-means
+     * codebook; then the mean squared distance of the collected vectors to their nearest centre, so that
+     * {@code d / tau} is of order one whatever the scale of the encoder's features.
      */
     private float tauScale = 1f;
     /** The key of the k-means temperature scale in {@link #state()}. */

@@ -64,7 +64,7 @@ public final class AttentionBlock extends AbstractBlock {
         NDArray queries = q.apply(ps, h, training).reshape(n, channels, hw).transpose(0, 2, 1); // n, hw, c
         NDArray keys = k.apply(ps, h, training).reshape(n, channels, hw);                      // n, c, hw
         NDArray values = v.apply(ps, h, training).reshape(n, channels, hw);                    // n, c, hw
-        NDArray weights = OwnedArrays.mul(queries.batchMatMul(keys), scale).softmax(2);                     // n, hw(q), hw(k)
+        NDArray weights = OwnedArrays.mul(queries.batchMatMul(keys), scale).softmax(2);       // n, hw(q), hw(k)
         NDArray attended = values.batchMatMul(weights.transpose(0, 2, 1)).reshape(s);          // n, c, hw(q)
         return x.add(projOut.apply(ps, attended, training));
     }
