@@ -21,6 +21,7 @@ import org.dckd.checkpoint.LoadReport;
 import org.dckd.checkpoint.StateDict;
 import org.dckd.checkpoint.WeightLoader;
 import org.dckd.nn.IntermediateScope;
+import org.dckd.nn.OwnedArrays;
 import org.dckd.nn.TorchConv2d;
 
 /**
@@ -74,8 +75,8 @@ public final class Vgg19Features extends FeatureEncoder {
      */
     public void initialize(NDManager manager) {
         initialize(manager, DataType.FLOAT32, new Shape(1, 3, 32, 32));
-        mean = manager.create(MEAN, new Shape(1, 3, 1, 1));
-        std = manager.create(STD, new Shape(1, 3, 1, 1));
+        mean = OwnedArrays.create(manager, MEAN, new Shape(1, 3, 1, 1));
+        std = OwnedArrays.create(manager, STD, new Shape(1, 3, 1, 1)); // the division's backward keeps it
     }
 
     /**
