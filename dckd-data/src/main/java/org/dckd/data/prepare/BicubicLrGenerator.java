@@ -126,48 +126,14 @@ public final class BicubicLrGenerator {
     }
 
     /** Configures a {@link BicubicLrGenerator}. */
-    public static final class Builder {
-        private Path hrFolder;
-        private List<Path> hrFiles;
-        private int scale;
+    public static final class Builder extends HrImageJobBuilder<Builder> {
         private Path output;
         private FileNamePattern pattern = FileNamePattern.STANDARD;
-        private int workers = 1;
-        private boolean overwrite;
-        private ProgressListener listener = ProgressListener.NONE;
 
         private Builder() {}
 
-        /**
-         * Sets the HR folder (required).
-         *
-         * @param hrFolder the folder of HR images
-         * @return this builder
-         */
-        public Builder setHrFolder(Path hrFolder) {
-            this.hrFolder = Objects.requireNonNull(hrFolder, "hrFolder");
-            return this;
-        }
-
-        /**
-         * Sets the scale factor (required).
-         *
-         * @param scale the downscaling factor, at least 1
-         * @return this builder
-         */
-        public Builder setScale(int scale) {
-            this.scale = scale;
-            return this;
-        }
-
-        /**
-         * Limits the work to these HR files (default: every image file in the HR folder).
-         *
-         * @param hrFiles HR image files
-         * @return this builder
-         */
-        public Builder optHrFiles(List<Path> hrFiles) {
-            this.hrFiles = List.copyOf(hrFiles);
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -194,39 +160,6 @@ public final class BicubicLrGenerator {
         }
 
         /**
-         * Sets the number of threads (default 1).
-         *
-         * @param workers the number of threads
-         * @return this builder
-         */
-        public Builder optWorkers(int workers) {
-            this.workers = workers;
-            return this;
-        }
-
-        /**
-         * Regenerates LR images that exist already (default: keep up-to-date ones).
-         *
-         * @param overwrite whether to regenerate everything
-         * @return this builder
-         */
-        public Builder optOverwrite(boolean overwrite) {
-            this.overwrite = overwrite;
-            return this;
-        }
-
-        /**
-         * Sets the progress listener.
-         *
-         * @param listener receives progress reports
-         * @return this builder
-         */
-        public Builder optListener(ProgressListener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener");
-            return this;
-        }
-
-        /**
          * Checks the settings and builds the generator.
          *
          * @return the generator
@@ -234,12 +167,7 @@ public final class BicubicLrGenerator {
          *     make {@code .png} names
          */
         public BicubicLrGenerator build() {
-            if (hrFolder == null) {
-                throw new IllegalArgumentException("the HR folder is required");
-            }
-            if (scale < 1) {
-                throw new IllegalArgumentException("scale must be at least 1, got " + scale);
-            }
+            checkRequired();
             if (!pattern.template().endsWith(".png")) {
                 throw new IllegalArgumentException("generated LR files are PNG: the name pattern '" + pattern
                         + "' must end in .png");

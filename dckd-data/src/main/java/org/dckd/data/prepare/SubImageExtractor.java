@@ -345,53 +345,19 @@ public final class SubImageExtractor {
     }
 
     /** Configures a {@link SubImageExtractor}. */
-    public static final class Builder {
-        private Path hrFolder;
-        private List<Path> hrFiles;
+    public static final class Builder extends HrImageJobBuilder<Builder> {
         private Path lrFolder;
-        private int scale;
         private FileNamePattern lrPattern = FileNamePattern.STANDARD;
         private int crop = DEFAULT_CROP;
         private int step = DEFAULT_STEP;
         private int threshold;
         private Path hrOutput;
         private Path lrOutput;
-        private int workers = 1;
-        private boolean overwrite;
-        private ProgressListener listener = ProgressListener.NONE;
 
         private Builder() {}
 
-        /**
-         * Sets the folder of HR images (required).
-         *
-         * @param hrFolder the folder
-         * @return this builder
-         */
-        public Builder setHrFolder(Path hrFolder) {
-            this.hrFolder = Objects.requireNonNull(hrFolder, "hrFolder");
-            return this;
-        }
-
-        /**
-         * Sets the scale factor (required).
-         *
-         * @param scale the scale, at least 1
-         * @return this builder
-         */
-        public Builder setScale(int scale) {
-            this.scale = scale;
-            return this;
-        }
-
-        /**
-         * Limits the work to these HR files of the HR folder (default: every image file in it).
-         *
-         * @param hrFiles HR image files
-         * @return this builder
-         */
-        public Builder optHrFiles(List<Path> hrFiles) {
-            this.hrFiles = List.copyOf(hrFiles);
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -474,51 +440,13 @@ public final class SubImageExtractor {
         }
 
         /**
-         * Sets the number of threads (default 1).
-         *
-         * @param workers the number of threads
-         * @return this builder
-         */
-        public Builder optWorkers(int workers) {
-            this.workers = workers;
-            return this;
-        }
-
-        /**
-         * Redoes complete output folders instead of refusing (default off).
-         *
-         * @param overwrite whether to redo
-         * @return this builder
-         */
-        public Builder optOverwrite(boolean overwrite) {
-            this.overwrite = overwrite;
-            return this;
-        }
-
-        /**
-         * Sets the progress listener.
-         *
-         * @param listener receives progress reports
-         * @return this builder
-         */
-        public Builder optListener(ProgressListener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener");
-            return this;
-        }
-
-        /**
          * Checks the settings and builds the extractor.
          *
          * @return the extractor
          * @throws IllegalArgumentException naming the setting that is missing or invalid
          */
         public SubImageExtractor build() {
-            if (hrFolder == null) {
-                throw new IllegalArgumentException("the HR folder is required");
-            }
-            if (scale < 1) {
-                throw new IllegalArgumentException("scale must be at least 1, got " + scale);
-            }
+            checkRequired();
             if (crop < scale || crop % scale != 0) {
                 throw new IllegalArgumentException("crop size must be a positive multiple of the scale " + scale
                         + ", got " + crop);
