@@ -3,7 +3,6 @@ package org.dckd.backbones.imdn;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -14,9 +13,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 
-import org.dckd.backbones.SrBackbone;
-import org.dckd.nn.IntermediateScope;
-import org.dckd.nn.PixelShuffle;
+import org.dckd.backbones.BlockChainNetwork;
 import org.dckd.nn.TorchConv2d;
 
 /**
@@ -33,7 +30,7 @@ import org.dckd.nn.TorchConv2d;
  *
  * <p>Feature taps: {@code head} (= fea), {@code block_1..block_K} (the IMDB outputs), {@code body} (y).
  */
-public final class Imdn extends SrBackbone {
+public final class Imdn extends BlockChainNetwork {
 
     private static final byte VERSION = 1;
 
@@ -43,7 +40,6 @@ public final class Imdn extends SrBackbone {
     private final TorchConv2d fusion;
     private final TorchConv2d bodyConv;
     private final TorchConv2d upsampler;
-    private final List<String> tapNames;
 
     /**
      * Creates an uninitialised network.
@@ -56,15 +52,10 @@ public final class Imdn extends SrBackbone {
         int f = config.features();
         head = addChildBlock("fea_conv", TorchConv2d.same(3, f, 3));
         List<ImdModule> list = new ArrayList<>();
-        List<String> taps = new ArrayList<>();
-        taps.add("head");
         for (int i = 1; i <= config.blocks(); i++) {
             list.add(addChildBlock("IMDB" + i, new ImdModule(f, config.distilled())));
-            taps.add("block_" + i);
         }
-        taps.add("body");
         blocks = Collections.unmodifiableList(list);
-        tapNames = Collections.unmodifiableList(taps);
         fusion = addChildBlock("c.0", TorchConv2d.same(f * config.blocks(), f, 1));
         bodyConv = addChildBlock("LR_conv", TorchConv2d.same(f, f, 3));
         upsampler = addChildBlock("upsampler.0", TorchConv2d.same(f, 3 * config.scale() * config.scale(), 3));
@@ -81,59 +72,49 @@ public final class Imdn extends SrBackbone {
     }
 
     /** The information multi-distillation blocks, in order. */
+    @Override
     public List<ImdModule> blocks() {
         return blocks;
     }
 
     @Override
-    public List<String> tapNames() {
-        return tapNames;
+    protected TorchConv2d head() {
+        return head;
     }
 
-    /** The forward pass; everything it creates is released when it returns except the output and the taps. */
     @Override
-    protected NDArray run(ParameterStore ps, NDArray x, boolean training, Map<String, NDArray> taps) {
+    protected TorchConv2d upsampler() {
+        return upsampler;
+    }
+
+    @Override
+    protected int features() {
+        return config.features();
+    }
+
+    /** The fusion concatenates every IMDB's output. */
+    @Override
+    protected boolean keepsBlockOutputs() {
+        return true;
+    }
+
+    /** {@code LR_conv(lrelu(c.0(concat(o_1..o_K)))) + fea}. */
+    @Override
+    protected NDArray body(ParameterStore ps, NDArray fea, List<NDArray> blockOutputs, boolean training) {
+        NDArray fused = Activation.leakyRelu(
+                fusion.apply(ps, NDArrays.concat(new NDList(blockOutputs), 1), training), Distillation.LEAKY_SLOPE);
+        return bodyConv.apply(ps, fused, training).add(fea);
+    }
+
+    @Override
+    protected void initializeBody(NDManager manager, DataType dataType, Shape features) {
+        fusion.initialize(manager, dataType,
+                new Shape(features.get(0), fusion.inChannels(), features.get(2), features.get(3)));
+        bodyConv.initialize(manager, dataType, features);
+    }
+
+    @Override
+    protected void checkInput(NDArray x) {
         ImdnBaseline.checkInput("IMDN", x);
-        NDManager owner = x.getManager();
-        try (NDManager scope = owner.newSubManager()) {
-            x.tempAttach(scope);
-            NDArray fea = head.apply(ps, x, training);
-            if (taps != null) {
-                taps.put("head", fea);
-            }
-            NDList outs = new NDList(blocks.size());
-            NDArray h = fea;
-            for (int i = 0; i < blocks.size(); i++) {
-                ImdModule block = blocks.get(i);
-                h = IntermediateScope.apply(h, in -> block.apply(ps, in, training));
-                outs.add(h);
-                if (taps != null) {
-                    taps.put(tapNames.get(i + 1), h);
-                }
-            }
-            NDArray fused = Activation.leakyRelu(
-                    fusion.apply(ps, NDArrays.concat(outs, 1), training), Distillation.LEAKY_SLOPE);
-            NDArray body = bodyConv.apply(ps, fused, training).add(fea);
-            NDArray out = PixelShuffle.apply(upsampler.apply(ps, body, training), scale());
-            out.attach(owner);
-            if (taps != null) {
-                taps.put("body", body);
-                taps.values().forEach(t -> t.attach(owner));
-            }
-            return out;
-        }
-    }
-
-    @Override
-    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        Shape in = inputShapes[0];
-        head.initialize(manager, dataType, in);
-        Shape feat = new Shape(in.get(0), config.features(), in.get(2), in.get(3));
-        for (ImdModule b : blocks) {
-            b.initialize(manager, dataType, feat);
-        }
-        fusion.initialize(manager, dataType, new Shape(in.get(0), fusion.inChannels(), in.get(2), in.get(3)));
-        bodyConv.initialize(manager, dataType, feat);
-        upsampler.initialize(manager, dataType, feat);
     }
 }

@@ -3,7 +3,6 @@ package org.dckd.backbones.imdn;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -11,9 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 
-import org.dckd.backbones.SrBackbone;
-import org.dckd.nn.IntermediateScope;
-import org.dckd.nn.PixelShuffle;
+import org.dckd.backbones.BlockChainNetwork;
 import org.dckd.nn.TorchConv2d;
 
 /**
@@ -29,7 +26,7 @@ import org.dckd.nn.TorchConv2d;
  *
  * <p>Feature taps: {@code head} (= fea), {@code block_1..block_K}, {@code body} (y).
  */
-public final class ImdnBaseline extends SrBackbone {
+public final class ImdnBaseline extends BlockChainNetwork {
 
     private static final byte VERSION = 1;
 
@@ -38,7 +35,6 @@ public final class ImdnBaseline extends SrBackbone {
     private final List<ImdBlock> blocks;
     private final TorchConv2d bodyConv;
     private final TorchConv2d upsampler;
-    private final List<String> tapNames;
 
     /**
      * Creates an uninitialised network.
@@ -51,15 +47,10 @@ public final class ImdnBaseline extends SrBackbone {
         int f = config.features();
         head = addChildBlock("model.0", TorchConv2d.same(3, f, 3));
         List<ImdBlock> list = new ArrayList<>();
-        List<String> taps = new ArrayList<>();
-        taps.add("head");
         for (int i = 0; i < config.blocks(); i++) {
             list.add(addChildBlock("model.1.sub." + i, new ImdBlock(f, config.distilled())));
-            taps.add("block_" + (i + 1));
         }
-        taps.add("body");
         blocks = Collections.unmodifiableList(list);
-        tapNames = Collections.unmodifiableList(taps);
         bodyConv = addChildBlock("model.1.sub." + config.blocks(), TorchConv2d.same(f, f, 3));
         upsampler = addChildBlock("model.2", TorchConv2d.same(f, 3 * config.scale() * config.scale(), 3));
     }
@@ -75,49 +66,40 @@ public final class ImdnBaseline extends SrBackbone {
     }
 
     /** The IMD blocks, in order. */
+    @Override
     public List<ImdBlock> blocks() {
         return blocks;
     }
 
     @Override
-    public List<String> tapNames() {
-        return tapNames;
+    protected TorchConv2d head() {
+        return head;
     }
 
-    /**
-     * The forward pass. Everything it creates is released when it returns except the output and the taps; in
-     * inference a block's output is released as soon as the next block has run.
-     */
     @Override
-    protected NDArray run(ParameterStore ps, NDArray x, boolean training, Map<String, NDArray> taps) {
+    protected TorchConv2d upsampler() {
+        return upsampler;
+    }
+
+    @Override
+    protected int features() {
+        return config.features();
+    }
+
+    /** {@code fea + model.1.sub.K(h)}. */
+    @Override
+    protected NDArray body(ParameterStore ps, NDArray fea, List<NDArray> blockOutputs, boolean training) {
+        return fea.add(bodyConv.apply(ps, blockOutputs.get(blockOutputs.size() - 1), training));
+    }
+
+    @Override
+    protected void initializeBody(NDManager manager, DataType dataType, Shape features) {
+        bodyConv.initialize(manager, dataType, features);
+    }
+
+    @Override
+    protected void checkInput(NDArray x) {
         checkInput("IMDN baseline", x);
-        NDManager owner = x.getManager();
-        try (NDManager scope = owner.newSubManager()) {
-            x.tempAttach(scope);
-            NDArray fea = head.apply(ps, x, training);
-            if (taps != null) {
-                taps.put("head", fea);
-            }
-            NDArray h = fea;
-            for (int i = 0; i < blocks.size(); i++) {
-                ImdBlock block = blocks.get(i);
-                NDArray next = IntermediateScope.apply(h, in -> block.apply(ps, in, training));
-                if (taps != null) {
-                    taps.put(tapNames.get(i + 1), next);
-                } else if (h != fea) {
-                    h.close();
-                }
-                h = next;
-            }
-            NDArray body = fea.add(bodyConv.apply(ps, h, training));
-            NDArray out = PixelShuffle.apply(upsampler.apply(ps, body, training), scale());
-            out.attach(owner);
-            if (taps != null) {
-                taps.put("body", body);
-                taps.values().forEach(t -> t.attach(owner));
-            }
-            return out;
-        }
     }
 
     /** Checks for an {@code (N, 3, H, W)} input. */
@@ -126,17 +108,5 @@ public final class ImdnBaseline extends SrBackbone {
         if (s.dimension() != 4 || s.get(1) != 3) {
             throw new IllegalArgumentException(network + " expects an (N, 3, H, W) input, got " + s);
         }
-    }
-
-    @Override
-    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        Shape in = inputShapes[0];
-        head.initialize(manager, dataType, in);
-        Shape feat = new Shape(in.get(0), config.features(), in.get(2), in.get(3));
-        for (ImdBlock b : blocks) {
-            b.initialize(manager, dataType, feat);
-        }
-        bodyConv.initialize(manager, dataType, feat);
-        upsampler.initialize(manager, dataType, feat);
     }
 }

@@ -3,7 +3,6 @@ package org.dckd.backbones.rlfn;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -11,9 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 
-import org.dckd.backbones.SrBackbone;
-import org.dckd.nn.IntermediateScope;
-import org.dckd.nn.PixelShuffle;
+import org.dckd.backbones.BlockChainNetwork;
 import org.dckd.nn.TorchConv2d;
 
 /**
@@ -31,7 +28,7 @@ import org.dckd.nn.TorchConv2d;
  * <p>Feature taps ({@link #forwardWithFeatures}): {@code head} (= fea), {@code block_1..block_K}, {@code body}
  * ({@code conv_2(h) + fea}, the upsampler input).
  */
-public final class Rlfn extends SrBackbone {
+public final class Rlfn extends BlockChainNetwork {
 
     private static final byte VERSION = 1;
 
@@ -40,7 +37,6 @@ public final class Rlfn extends SrBackbone {
     private final List<Rlfb> blocks;
     private final TorchConv2d bodyConv;
     private final TorchConv2d upsampler;
-    private final List<String> tapNames;
 
     /**
      * Creates an uninitialised network.
@@ -53,15 +49,10 @@ public final class Rlfn extends SrBackbone {
         int c = config.featureChannels();
         head = addChildBlock("conv_1", TorchConv2d.same(3, c, 3));
         List<Rlfb> list = new ArrayList<>();
-        List<String> taps = new ArrayList<>();
-        taps.add("head");
         for (int i = 1; i <= config.blocks(); i++) {
             list.add(addChildBlock("block_" + i, new Rlfb(c, config.midChannels(), config.esaChannels())));
-            taps.add("block_" + i);
         }
-        taps.add("body");
         blocks = Collections.unmodifiableList(list);
-        tapNames = Collections.unmodifiableList(taps);
         bodyConv = addChildBlock("conv_2", TorchConv2d.same(c, c, 3));
         upsampler = addChildBlock("upsampler.0", TorchConv2d.same(c, 3 * config.scale() * config.scale(), 3));
     }
@@ -83,52 +74,39 @@ public final class Rlfn extends SrBackbone {
     }
 
     /** The residual local feature blocks, in order. */
+    @Override
     public List<Rlfb> blocks() {
         return blocks;
     }
 
     @Override
-    public List<String> tapNames() {
-        return tapNames;
+    protected TorchConv2d head() {
+        return head;
     }
 
-    /**
-     * The forward pass. Everything it creates is released when it returns except the output and the taps; in
-     * inference a block's output is released as soon as the next block has run.
-     */
     @Override
-    protected NDArray run(ParameterStore ps, NDArray x, boolean training, Map<String, NDArray> taps) {
-        checkInput(x);
-        NDManager owner = x.getManager();
-        try (NDManager scope = owner.newSubManager()) {
-            x.tempAttach(scope);
-            NDArray fea = head.apply(ps, x, training);
-            if (taps != null) {
-                taps.put("head", fea);
-            }
-            NDArray h = fea;
-            for (int i = 0; i < blocks.size(); i++) {
-                Rlfb block = blocks.get(i);
-                NDArray next = IntermediateScope.apply(h, in -> block.apply(ps, in, training));
-                if (taps != null) {
-                    taps.put(tapNames.get(i + 1), next);
-                } else if (h != fea) {
-                    h.close();
-                }
-                h = next;
-            }
-            NDArray body = bodyConv.apply(ps, h, training).add(fea);
-            NDArray out = PixelShuffle.apply(upsampler.apply(ps, body, training), scale());
-            out.attach(owner);
-            if (taps != null) {
-                taps.put("body", body);
-                taps.values().forEach(t -> t.attach(owner));
-            }
-            return out;
-        }
+    protected TorchConv2d upsampler() {
+        return upsampler;
     }
 
-    private void checkInput(NDArray x) {
+    @Override
+    protected int features() {
+        return config.featureChannels();
+    }
+
+    /** {@code conv_2(h) + fea}. */
+    @Override
+    protected NDArray body(ParameterStore ps, NDArray fea, List<NDArray> blockOutputs, boolean training) {
+        return bodyConv.apply(ps, blockOutputs.get(blockOutputs.size() - 1), training).add(fea);
+    }
+
+    @Override
+    protected void initializeBody(NDManager manager, DataType dataType, Shape features) {
+        bodyConv.initialize(manager, dataType, features);
+    }
+
+    @Override
+    protected void checkInput(NDArray x) {
         Shape s = x.getShape();
         if (s.dimension() != 4 || s.get(1) != 3) {
             throw new IllegalArgumentException("RLFN expects an (N, 3, H, W) input, got " + s);
@@ -137,17 +115,5 @@ public final class Rlfn extends SrBackbone {
             throw new IllegalArgumentException("RLFN needs inputs of at least " + minInputSize() + "x"
                     + minInputSize() + " (ESA pooling), got " + s.get(2) + "x" + s.get(3));
         }
-    }
-
-    @Override
-    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        Shape in = inputShapes[0];
-        head.initialize(manager, dataType, in);
-        Shape feat = new Shape(in.get(0), config.featureChannels(), in.get(2), in.get(3));
-        for (Rlfb b : blocks) {
-            b.initialize(manager, dataType, feat);
-        }
-        bodyConv.initialize(manager, dataType, feat);
-        upsampler.initialize(manager, dataType, feat);
     }
 }
