@@ -15,8 +15,8 @@ import ai.djl.ndarray.NDList;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 import org.dckd.losses.LossContext;
-import org.dckd.losses.LossTerm;
 import org.dckd.losses.TrainingRoles;
+import org.dckd.losses.WeightedTerm;
 import org.dckd.nn.Roll;
 
 /**
@@ -31,7 +31,7 @@ import org.dckd.nn.Roll;
  * PyTorch's bicubic ({@link BicubicResize#torchUpsample}). The negatives are encoded once per step; rolling happens on
  * the features (the extractor works per sample).
  */
-public final class CsdTerm implements LossTerm {
+public final class CsdTerm extends WeightedTerm {
 
     /** How negatives are drawn from the batch. */
     public enum Negatives {
@@ -61,8 +61,6 @@ public final class CsdTerm implements LossTerm {
         }
     }
 
-    private final String name;
-    private final float weight;
     private final Function<TrainingRoles, FeatureLevels> encoderFactory;
     private final Positive positive;
     private final Negatives negatives;
@@ -84,8 +82,7 @@ public final class CsdTerm implements LossTerm {
      */
     public CsdTerm(String name, float weight, Function<TrainingRoles, FeatureLevels> encoderFactory,
                    Positive positive, Negatives negatives, int numNegatives, List<Float> levelWeights) {
-        this.name = Objects.requireNonNull(name, "name");
-        this.weight = weight;
+        super(name, weight, Reduction.MEAN);
         this.encoderFactory = Objects.requireNonNull(encoderFactory, "encoderFactory");
         this.positive = Objects.requireNonNull(positive, "positive");
         this.negatives = Objects.requireNonNull(negatives, "negatives");
@@ -120,16 +117,6 @@ public final class CsdTerm implements LossTerm {
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public float weight() {
-        return weight;
-    }
-
-    @Override
     public Set<Requirement> requirements() {
         return EnumSet.of(Requirement.STUDENT_OUTPUT,
                 positive == Positive.TEACHER ? Requirement.TEACHER_OUTPUT : Requirement.HR);
@@ -147,14 +134,14 @@ public final class CsdTerm implements LossTerm {
     @Override
     public NDArray compute(LossContext context) {
         if (encoder == null) {
-            throw new IllegalStateException("loss term '" + name + "' (csd): attach() was not called");
+            throw new IllegalStateException("loss term '" + name() + "' (csd): attach() was not called");
         }
         NDArray anchor = context.studentOutput();
-        NDArray target = positive == Positive.TEACHER ? context.requireTeacherOutput(name) : context.hr();
+        NDArray target = positive == Positive.TEACHER ? context.requireTeacherOutput(name()) : context.hr();
         NDArray lr = context.lr();
         long batch = lr.getShape().get(0);
         if (negatives == Negatives.ROLLED && batch <= numNegatives) {
-            throw new IllegalArgumentException("loss term '" + name + "' (csd): num_negatives " + numNegatives
+            throw new IllegalArgumentException("loss term '" + name() + "' (csd): num_negatives " + numNegatives
                     + " needs a batch of at least " + (numNegatives + 1) + " (other samples' LR), got " + batch);
         }
         NDArray upsampled = BicubicResize.torchUpsample(lr, scaleOf(lr, anchor));
@@ -177,7 +164,7 @@ public final class CsdTerm implements LossTerm {
         try {
             return CsdContrast.l1Forward(positiveFeatures, anchorFeatures, negativeFeatures, levelWeights);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("loss term '" + name + "': " + e.getMessage(), e);
+            throw new IllegalArgumentException("loss term '" + name() + "': " + e.getMessage(), e);
         }
     }
 
@@ -187,7 +174,7 @@ public final class CsdTerm implements LossTerm {
         long sh = sr.getShape().get(2);
         long sw = sr.getShape().get(3);
         if (sh % h != 0 || sh / h != sw / w || sw % w != 0) {
-            throw new IllegalArgumentException("loss term '" + name + "' (csd): the output " + sh + "x" + sw
+            throw new IllegalArgumentException("loss term '" + name() + "' (csd): the output " + sh + "x" + sw
                     + " is not an integer multiple of the LR input " + h + "x" + w);
         }
         return Math.toIntExact(sh / h);
@@ -204,8 +191,8 @@ public final class CsdTerm implements LossTerm {
 
     @Override
     public String toString() {
-        return name + " = csd(positive " + positive.configName() + ", negatives " + negatives.configName()
+        return name() + " = csd(positive " + positive.configName() + ", negatives " + negatives.configName()
                 + (negatives == Negatives.ROLLED ? " x" + numNegatives : "") + ", levels " + levelWeights
-                + "), weight " + weight;
+                + "), weight " + weight();
     }
 }

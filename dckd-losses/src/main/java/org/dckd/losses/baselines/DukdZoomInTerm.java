@@ -14,8 +14,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 
 import org.dckd.losses.LossContext;
-import org.dckd.losses.LossTerm;
 import org.dckd.losses.pixel.PixelDistance;
+import org.dckd.losses.WeightedTerm;
 
 /**
  * DUKD zoom-in (data upcycling, Zhang et al.; {@code DUKD.optimize_parameters}): the HR patch of scale {@code s} is a
@@ -27,7 +27,7 @@ import org.dckd.losses.pixel.PixelDistance;
  * <p>Unlike the official code, which takes a second optimizer step for the upcycled terms, the term is part of the one
  * weighted sum of the step.
  */
-public final class DukdZoomInTerm implements LossTerm {
+public final class DukdZoomInTerm extends WeightedTerm {
 
     /**
      * A grid cell of the HR patch, in units of the LR size.
@@ -53,9 +53,6 @@ public final class DukdZoomInTerm implements LossTerm {
 
     private static final long SALT = 0x5a4f4f4d494eL; // "ZOOMIN"
 
-    private final String name;
-    private final float weight;
-    private final Reduction reduction;
     private final int tiles;
     private final Sampler sampler;
 
@@ -81,9 +78,7 @@ public final class DukdZoomInTerm implements LossTerm {
      * @param sampler chooses the tiles
      */
     public DukdZoomInTerm(String name, float weight, Reduction reduction, int tiles, Sampler sampler) {
-        this.name = Objects.requireNonNull(name, "name");
-        this.weight = weight;
-        this.reduction = Objects.requireNonNull(reduction, "reduction");
+        super(name, weight, reduction);
         if (tiles < 1) {
             throw new IllegalArgumentException("dukd_zoom_in: tiles must be at least 1, got " + tiles);
         }
@@ -110,21 +105,6 @@ public final class DukdZoomInTerm implements LossTerm {
         return out;
     }
 
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public float weight() {
-        return weight;
-    }
-
-    @Override
-    public Reduction reduction() {
-        return reduction;
-    }
-
     /** Tiles per step. */
     public int tiles() {
         return tiles;
@@ -142,8 +122,8 @@ public final class DukdZoomInTerm implements LossTerm {
 
     @Override
     public NDArray compute(LossContext context) {
-        UnaryOperator<NDArray> teacher = context.requireTeacher(name);
-        UnaryOperator<NDArray> student = context.requireStudent(name);
+        UnaryOperator<NDArray> teacher = context.requireTeacher(name());
+        UnaryOperator<NDArray> student = context.requireStudent(name());
         NDArray lr = context.lr();
         NDArray hr = context.hr();
         long h = lr.getShape().get(2);
@@ -151,19 +131,19 @@ public final class DukdZoomInTerm implements LossTerm {
         long hh = hr.getShape().get(2);
         long hw = hr.getShape().get(3);
         if (hh % h != 0 || hw % w != 0 || hh / h != hw / w) {
-            throw new IllegalArgumentException("loss term '" + name + "' (dukd_zoom_in): HR " + hh + "x" + hw
+            throw new IllegalArgumentException("loss term '" + name() + "' (dukd_zoom_in): HR " + hh + "x" + hw
                     + " is not an integer multiple of LR " + h + "x" + w);
         }
         int scale = Math.toIntExact(hh / h);
         if (tiles > scale * scale) {
-            throw new IllegalArgumentException("loss term '" + name + "' (dukd_zoom_in): tiles " + tiles
+            throw new IllegalArgumentException("loss term '" + name() + "' (dukd_zoom_in): tiles " + tiles
                     + " exceeds the " + scale + "x" + scale + " grid of LR-sized tiles of an x" + scale + " HR patch");
         }
         List<Tile> chosen = sampler.draw(scale, tiles, context.sampleSeed());
         NDList crops = new NDList();
         for (Tile t : chosen) {
             if (t.row() < 0 || t.row() >= scale || t.column() < 0 || t.column() >= scale) {
-                throw new IllegalStateException("loss term '" + name + "': tile " + t + " outside the " + scale + "x"
+                throw new IllegalStateException("loss term '" + name() + "': tile " + t + " outside the " + scale + "x"
                         + scale + " grid");
             }
             crops.add(hr.get(new NDIndex(":, :, {}:{}, {}:{}", t.row() * h, (t.row() + 1) * h,
@@ -172,11 +152,11 @@ public final class DukdZoomInTerm implements LossTerm {
         NDArray input = crops.size() == 1 ? crops.get(0) : NDArrays.concat(crops, 0);
         NDArray target = teacher.apply(input).stopGradient();
         NDArray out = student.apply(input);
-        return PixelDistance.l1().compute(out, target, reduction);
+        return PixelDistance.l1().compute(out, target, reduction());
     }
 
     @Override
     public String toString() {
-        return name + " = dukd_zoom_in(tiles " + tiles + ", " + reduction.configName() + "), weight " + weight;
+        return name() + " = dukd_zoom_in(tiles " + tiles + ", " + reduction().configName() + "), weight " + weight();
     }
 }

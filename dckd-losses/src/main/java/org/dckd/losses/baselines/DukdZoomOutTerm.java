@@ -1,15 +1,14 @@
 package org.dckd.losses.baselines;
 
 import java.util.EnumSet;
-import java.util.Objects;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
 import ai.djl.ndarray.NDArray;
 
 import org.dckd.losses.LossContext;
-import org.dckd.losses.LossTerm;
 import org.dckd.losses.TrainingRoles;
+import org.dckd.losses.WeightedTerm;
 import org.dckd.losses.pixel.PixelDistance;
 
 /**
@@ -23,11 +22,8 @@ import org.dckd.losses.pixel.PixelDistance;
  * <p>The downscaled input is small: an LR patch of 48 at x4 gives 12x12, below RLFN's minimum input of 15 (its ESA
  * pooling); {@link #attach} records the networks' minimum sizes so that such a run fails with a clear message.
  */
-public final class DukdZoomOutTerm implements LossTerm {
+public final class DukdZoomOutTerm extends WeightedTerm {
 
-    private final String name;
-    private final float weight;
-    private final Reduction reduction;
     private int minInputSize = 1;
 
     /**
@@ -38,24 +34,7 @@ public final class DukdZoomOutTerm implements LossTerm {
      * @param reduction mean or sum of each L1 distance
      */
     public DukdZoomOutTerm(String name, float weight, Reduction reduction) {
-        this.name = Objects.requireNonNull(name, "name");
-        this.weight = weight;
-        this.reduction = Objects.requireNonNull(reduction, "reduction");
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public float weight() {
-        return weight;
-    }
-
-    @Override
-    public Reduction reduction() {
-        return reduction;
+        super(name, weight, reduction);
     }
 
     @Override
@@ -72,7 +51,7 @@ public final class DukdZoomOutTerm implements LossTerm {
     @Override
     public void attach(TrainingRoles roles) {
         if (roles.teacher() == null) {
-            throw new IllegalStateException("loss term '" + name + "' (dukd_zoom_out) needs a teacher, but this run "
+            throw new IllegalStateException("loss term '" + name() + "' (dukd_zoom_out) needs a teacher, but this run "
                     + "has none");
         }
         minInputSize = Math.max(roles.student().minInputSize(), roles.teacher().minInputSize());
@@ -80,24 +59,24 @@ public final class DukdZoomOutTerm implements LossTerm {
 
     @Override
     public NDArray compute(LossContext context) {
-        UnaryOperator<NDArray> teacher = context.requireTeacher(name);
-        UnaryOperator<NDArray> student = context.requireStudent(name);
+        UnaryOperator<NDArray> teacher = context.requireTeacher(name());
+        UnaryOperator<NDArray> student = context.requireStudent(name());
         NDArray lr = context.lr();
         NDArray sr = context.studentOutput();
         long h = lr.getShape().get(2);
         long w = lr.getShape().get(3);
         long sh = sr.getShape().get(2);
         if (sh % h != 0 || sr.getShape().get(3) != w * (sh / h)) {
-            throw new IllegalArgumentException("loss term '" + name + "' (dukd_zoom_out): the output "
+            throw new IllegalArgumentException("loss term '" + name() + "' (dukd_zoom_out): the output "
                     + sr.getShape() + " is not an integer multiple of the LR input " + lr.getShape());
         }
         int scale = Math.toIntExact(sh / h);
         if (h % scale != 0 || w % scale != 0) {
-            throw new IllegalArgumentException("loss term '" + name + "' (dukd_zoom_out): the LR patch " + h + "x" + w
+            throw new IllegalArgumentException("loss term '" + name() + "' (dukd_zoom_out): the LR patch " + h + "x" + w
                     + " is not divisible by the scale " + scale + ", so S(LR / " + scale + ") cannot match the LR");
         }
         if (h / scale < minInputSize || w / scale < minInputSize) {
-            throw new IllegalArgumentException("loss term '" + name + "' (dukd_zoom_out): the LR patch " + h + "x" + w
+            throw new IllegalArgumentException("loss term '" + name() + "' (dukd_zoom_out): the LR patch " + h + "x" + w
                     + " downscaled x" + scale + " is " + h / scale + "x" + w / scale + ", smaller than the networks' "
                     + "minimum input " + minInputSize + "; use LR patches of at least " + minInputSize * scale
                     + " or remove this term");
@@ -105,13 +84,13 @@ public final class DukdZoomOutTerm implements LossTerm {
         NDArray down = BicubicResize.matlabDownscale(lr, scale);
         NDArray out = student.apply(down);
         NDArray teacherOut = teacher.apply(down).stopGradient();
-        NDArray pix = PixelDistance.l1().compute(out, lr, reduction);
-        NDArray kd = PixelDistance.l1().compute(out, teacherOut, reduction);
+        NDArray pix = PixelDistance.l1().compute(out, lr, reduction());
+        NDArray kd = PixelDistance.l1().compute(out, teacherOut, reduction());
         return pix.add(kd);
     }
 
     @Override
     public String toString() {
-        return name + " = dukd_zoom_out(" + reduction.configName() + "), weight " + weight;
+        return name() + " = dukd_zoom_out(" + reduction().configName() + "), weight " + weight();
     }
 }

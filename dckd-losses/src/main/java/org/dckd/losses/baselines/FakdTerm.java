@@ -24,8 +24,8 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import org.dckd.backbones.SrBackbone;
 import org.dckd.checkpoint.Tensor;
 import org.dckd.losses.LossContext;
-import org.dckd.losses.LossTerm;
 import org.dckd.losses.TrainingRoles;
+import org.dckd.losses.WeightedTerm;
 import org.dckd.nn.TappedOutput;
 import org.dckd.nn.TorchConv2d;
 
@@ -47,7 +47,7 @@ import org.dckd.nn.TorchConv2d;
  * {@code pool} (average pooling with kernel and stride {@code pool} on both sides before the affinity, FAKD's "PSA"
  * variant) divides this by {@code pool^4}; default 1 (off, as the official SA scripts).
  */
-public final class FakdTerm implements LossTerm {
+public final class FakdTerm extends WeightedTerm {
 
     /** The constant added to the channel norm (the official {@code spatial_similarity} adds {@code 0.0000001}). */
     public static final float NORM_EPS = 1e-7f;
@@ -68,8 +68,6 @@ public final class FakdTerm implements LossTerm {
         }
     }
 
-    private final String name;
-    private final float weight;
     private final List<String> studentTaps;
     private final List<String> teacherTaps;
     private final int pool;
@@ -89,8 +87,7 @@ public final class FakdTerm implements LossTerm {
      */
     public FakdTerm(String name, float weight, List<String> studentTaps, List<String> teacherTaps, int pool,
                     Connector connectorMode) {
-        this.name = Objects.requireNonNull(name, "name");
-        this.weight = weight;
+        super(name, weight, Reduction.MEAN);
         this.studentTaps = List.copyOf(studentTaps);
         this.teacherTaps = List.copyOf(teacherTaps);
         if (this.studentTaps.isEmpty() || this.studentTaps.size() != this.teacherTaps.size()) {
@@ -103,16 +100,6 @@ public final class FakdTerm implements LossTerm {
         this.pool = pool;
         this.connectorMode = Objects.requireNonNull(connectorMode, "connectorMode");
         this.connectors = new ArrayList<>(java.util.Collections.nCopies(this.studentTaps.size(), null));
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public float weight() {
-        return weight;
     }
 
     @Override
@@ -161,7 +148,7 @@ public final class FakdTerm implements LossTerm {
     @Override
     public void attach(TrainingRoles roles) {
         if (roles.teacher() == null) {
-            throw new IllegalStateException("loss term '" + name + "' (fakd) needs a teacher, but this run has none");
+            throw new IllegalStateException("loss term '" + name() + "' (fakd) needs a teacher, but this run has none");
         }
         checkTaps("student_taps", studentTaps, roles.student());
         checkTaps("teacher_taps", teacherTaps, roles.teacher());
@@ -186,7 +173,7 @@ public final class FakdTerm implements LossTerm {
         List<String> known = network.tapNames();
         for (String t : taps) {
             if (!known.contains(t)) {
-                throw new IllegalArgumentException("loss term '" + name + "' (fakd): " + key + " names '" + t
+                throw new IllegalArgumentException("loss term '" + name() + "' (fakd): " + key + " names '" + t
                         + "', which " + network.getClass().getSimpleName() + " does not have; taps: " + known);
             }
         }
@@ -214,7 +201,7 @@ public final class FakdTerm implements LossTerm {
         List<NDArray> teacher = new ArrayList<>();
         ParameterStore store = null;
         for (int i = 0; i < studentTaps.size(); i++) {
-            NDArray s = featureMap(context.studentFeature(studentTaps.get(i), name));
+            NDArray s = featureMap(context.studentFeature(studentTaps.get(i), name()));
             TorchConv2d conv = connectors.get(i);
             if (conv != null) {
                 if (store == null) {
@@ -222,7 +209,7 @@ public final class FakdTerm implements LossTerm {
                 }
                 s = conv.apply(store, s, true);
             }
-            NDArray t = featureMap(context.teacherFeature(teacherTaps.get(i), name)).stopGradient();
+            NDArray t = featureMap(context.teacherFeature(teacherTaps.get(i), name())).stopGradient();
             if (pool > 1) {
                 s = averagePool(s, pool);
                 t = averagePool(t, pool);
@@ -233,7 +220,7 @@ public final class FakdTerm implements LossTerm {
         try {
             return affinityLoss(student, teacher);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("loss term '" + name + "': " + e.getMessage(), e);
+            throw new IllegalArgumentException("loss term '" + name() + "': " + e.getMessage(), e);
         }
     }
 
@@ -344,7 +331,7 @@ public final class FakdTerm implements LossTerm {
         Map<String, Tensor> expected = state();
         for (String key : state.keySet()) {
             if (!expected.containsKey(key)) {
-                throw new IllegalArgumentException("loss term '" + name + "' (fakd): unexpected state '" + key
+                throw new IllegalArgumentException("loss term '" + name() + "' (fakd): unexpected state '" + key
                         + "'; this term has " + expected.keySet() + " (connector: " + connectorMode.configName() + ")");
             }
         }
@@ -358,11 +345,11 @@ public final class FakdTerm implements LossTerm {
                 Tensor t = state.get(key);
                 NDArray target = p.getValue().getArray();
                 if (t == null) {
-                    throw new IllegalArgumentException("loss term '" + name + "' (fakd): state has no '" + key + "'");
+                    throw new IllegalArgumentException("loss term '" + name() + "' (fakd): state has no '" + key + "'");
                 }
                 if (!Arrays.equals(t.shape(), target.getShape().getShape())) {
-                    throw new IllegalArgumentException("loss term '" + name + "' (fakd): state '" + key + "' has shape "
-                            + Arrays.toString(t.shape()) + ", the connector " + target.getShape());
+                    throw new IllegalArgumentException("loss term '" + name() + "' (fakd): state '" + key
+                            + "' has shape " + Arrays.toString(t.shape()) + ", the connector " + target.getShape());
                 }
                 target.set(FloatBuffer.wrap(t.toFloatArray()));
             }
@@ -384,8 +371,8 @@ public final class FakdTerm implements LossTerm {
 
     @Override
     public String toString() {
-        return name + " = fakd(" + studentTaps + " vs " + teacherTaps + ", pool " + pool + ", connector "
-                + connectorMode.configName() + "), weight " + weight;
+        return name() + " = fakd(" + studentTaps + " vs " + teacherTaps + ", pool " + pool + ", connector "
+                + connectorMode.configName() + "), weight " + weight();
     }
 
     /**

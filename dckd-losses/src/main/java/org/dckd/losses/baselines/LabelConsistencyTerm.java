@@ -14,8 +14,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 
 import org.dckd.losses.LossContext;
-import org.dckd.losses.LossTerm;
 import org.dckd.losses.pixel.PixelDistance;
+import org.dckd.losses.WeightedTerm;
 
 /**
  * Label consistency ({@code lcr} in the released DCKD configs; the DUKD "label consistency regularisation"): each
@@ -27,7 +27,7 @@ import org.dckd.losses.pixel.PixelDistance;
  * fix them). When all transformed inputs have the same shape (square patches, or no transposes) the teacher runs
  * once on the whole batch; otherwise once per sample.
  */
-public final class LabelConsistencyTerm implements LossTerm {
+public final class LabelConsistencyTerm extends WeightedTerm {
 
     /** Chooses the transform of each sample of a step. */
     @FunctionalInterface
@@ -45,9 +45,6 @@ public final class LabelConsistencyTerm implements LossTerm {
     /** Salt that separates this term's random stream from other terms' streams of the same step. */
     private static final long SALT = 0x4c4352L; // "LCR"
 
-    private final String name;
-    private final float weight;
-    private final Reduction reduction;
     private final double probability;
     private final Sampler sampler;
 
@@ -74,29 +71,12 @@ public final class LabelConsistencyTerm implements LossTerm {
      * @param sampler chooses the transforms
      */
     public LabelConsistencyTerm(String name, float weight, Reduction reduction, double probability, Sampler sampler) {
-        this.name = Objects.requireNonNull(name, "name");
-        this.weight = weight;
-        this.reduction = Objects.requireNonNull(reduction, "reduction");
+        super(name, weight, reduction);
         if (!(probability >= 0 && probability <= 1)) {
             throw new IllegalArgumentException("lcr: probability must be in [0, 1], got " + probability);
         }
         this.probability = probability;
         this.sampler = Objects.requireNonNull(sampler, "sampler");
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public float weight() {
-        return weight;
-    }
-
-    @Override
-    public Reduction reduction() {
-        return reduction;
     }
 
     /** The probability of each operation. */
@@ -116,19 +96,19 @@ public final class LabelConsistencyTerm implements LossTerm {
 
     @Override
     public NDArray compute(LossContext context) {
-        UnaryOperator<NDArray> teacher = context.requireTeacher(name);
+        UnaryOperator<NDArray> teacher = context.requireTeacher(name());
         NDArray lr = context.lr();
         int batch = Math.toIntExact(lr.getShape().get(0));
         List<SampleTransform> transforms = sampler.draw(batch, context.sampleSeed());
         if (transforms.size() != batch) {
-            throw new IllegalStateException("loss term '" + name + "': the sampler drew " + transforms.size()
+            throw new IllegalStateException("loss term '" + name() + "': the sampler drew " + transforms.size()
                     + " transforms for a batch of " + batch);
         }
         NDArray target = teacherBack(teacher, lr, transforms).stopGradient();
         try {
-            return PixelDistance.l1().compute(context.studentOutput(), target, reduction);
+            return PixelDistance.l1().compute(context.studentOutput(), target, reduction());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("loss term '" + name + "': " + e.getMessage(), e);
+            throw new IllegalArgumentException("loss term '" + name() + "': " + e.getMessage(), e);
         }
     }
 
@@ -168,6 +148,6 @@ public final class LabelConsistencyTerm implements LossTerm {
 
     @Override
     public String toString() {
-        return name + " = lcr(p " + probability + ", " + reduction.configName() + "), weight " + weight;
+        return name() + " = lcr(p " + probability + ", " + reduction().configName() + "), weight " + weight();
     }
 }

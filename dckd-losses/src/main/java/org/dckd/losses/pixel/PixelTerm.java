@@ -7,20 +7,17 @@ import java.util.Set;
 import ai.djl.ndarray.NDArray;
 
 import org.dckd.losses.LossContext;
-import org.dckd.losses.LossTerm;
+import org.dckd.losses.WeightedTerm;
 
 /**
  * A pixel term: {@code distance(S(x), target)} reduced by mean or sum, where the target is the HR patch
  * ({@code l_pix}) or the teacher output ({@code l_kd}, "Logits KD"). Unweighted; the {@link
  * org.dckd.losses.DistillationLoss} applies {@link #weight()}.
  */
-public final class PixelTerm implements LossTerm {
+public final class PixelTerm extends WeightedTerm {
 
-    private final String name;
-    private final float weight;
     private final PixelDistance distance;
     private final PixelTarget target;
-    private final Reduction reduction;
 
     /**
      * Creates the term.
@@ -32,26 +29,9 @@ public final class PixelTerm implements LossTerm {
      * @param reduction mean or sum
      */
     public PixelTerm(String name, float weight, PixelDistance distance, PixelTarget target, Reduction reduction) {
-        this.name = Objects.requireNonNull(name, "name");
-        this.weight = weight;
+        super(name, weight, reduction);
         this.distance = Objects.requireNonNull(distance, "distance");
         this.target = Objects.requireNonNull(target, "target");
-        this.reduction = Objects.requireNonNull(reduction, "reduction");
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public float weight() {
-        return weight;
-    }
-
-    @Override
-    public Reduction reduction() {
-        return reduction;
     }
 
     /** The element-wise distance. */
@@ -74,17 +54,17 @@ public final class PixelTerm implements LossTerm {
     public NDArray compute(LossContext context) {
         NDArray reference = target == PixelTarget.HR
                 ? context.hr()
-                : context.requireTeacherOutput(name).stopGradient(); // the teacher is frozen, whatever it records
+                : context.requireTeacherOutput(name()).stopGradient(); // the teacher is frozen, whatever it records
         try {
-            return distance.compute(context.studentOutput(), reference, reduction);
+            return distance.compute(context.studentOutput(), reference, reduction());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("loss term '" + name + "': " + e.getMessage(), e);
+            throw new IllegalArgumentException("loss term '" + name() + "': " + e.getMessage(), e);
         }
     }
 
     @Override
     public String toString() {
-        return name + " = " + distance + "(student, " + target.configName() + "), " + reduction.configName()
-                + ", weight " + weight;
+        return name() + " = " + distance + "(student, " + target.configName() + "), " + reduction().configName()
+                + ", weight " + weight();
     }
 }
