@@ -133,13 +133,19 @@ public abstract class FeatureEncoder extends AbstractBlock {
     }
 
     /**
-     * The encode path of a batch.
+     * The encode path of a batch. The default is the deepest feature level (the random and VGG19 encoders; the
+     * shallower levels are released on return); the VQGAN overrides it.
      *
      * @param ps the parameter store
      * @param images {@code (N, 3, H, W)} on the [0, 1] scale
      * @return {@code (N, encodeChannels(), h, w)} in {@code images}' manager
      */
-    public abstract NDArray encode(ParameterStore ps, NDArray images);
+    public NDArray encode(ParameterStore ps, NDArray images) {
+        return scoped(images, x -> {
+            List<NDArray> f = features(ps, x);
+            return List.of(f.get(f.size() - 1));
+        }).get(0);
+    }
 
     /**
      * Features and encoding of one batch, computed together.

@@ -126,14 +126,6 @@ public final class RandomConvEncoder extends FeatureEncoder {
     }
 
     @Override
-    public NDArray encode(ParameterStore ps, NDArray images) {
-        return scoped(images, x -> {
-            List<NDArray> f = features(ps, x);
-            return List.of(f.get(f.size() - 1));
-        }).get(0);
-    }
-
-    @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape in = inputShapes[0];
         long size = in.get(2);
