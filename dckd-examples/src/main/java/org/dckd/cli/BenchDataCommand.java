@@ -49,6 +49,7 @@ import org.dckd.data.training.TrainingSet;
 import org.dckd.nn.TorchModule;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -99,13 +100,8 @@ final class BenchDataCommand implements Callable<Integer> {
             description = "Use only the first N images of DIR (0: all; default: ${DEFAULT-VALUE}).")
     int maxImages;
 
-    @Option(names = "--crop", defaultValue = "480", paramLabel = "PX",
-            description = "Sub-image size (default: ${DEFAULT-VALUE}).")
-    int crop;
-
-    @Option(names = "--step", defaultValue = "240", paramLabel = "PX",
-            description = "Sub-image stride (default: ${DEFAULT-VALUE}).")
-    int step;
+    @Mixin
+    SubImageGeometryOptions geometry;
 
     @Option(names = "--student", defaultValue = "rlfn_s",
             description = "Backbone preset whose training step is measured (default: ${DEFAULT-VALUE}).")
@@ -325,7 +321,7 @@ final class BenchDataCommand implements Callable<Integer> {
             lrSub = work.resolve("sub_LR_X" + scale);
             // a kept --work-dir is reused when it was made from the same data with the same settings
             Path stamp = work.resolve("subimages.stamp");
-            String settings = ls.hrFolder() + " " + ls.lrFolder() + " x" + scale + " crop " + crop + " step " + step
+            String settings = ls.hrFolder() + " " + ls.lrFolder() + " x" + scale + " crop " + geometry.crop + " step " + geometry.step
                     + " images " + loose.size() + " " + loose.fingerprint();
             if (SubImageExtractor.isComplete(hrSub) && SubImageExtractor.isComplete(lrSub) && Files.exists(stamp)
                     && Files.readString(stamp).equals(settings)) {
@@ -338,7 +334,7 @@ final class BenchDataCommand implements Callable<Integer> {
                 }
                 long t0 = System.nanoTime();
                 SubImageExtractor.builder().setHrFolder(ls.hrFolder()).optHrFiles(hrFiles).optLrFolder(ls.lrFolder())
-                        .setScale(scale).optLrPattern(lrPattern(loose)).optCropSize(crop).optStep(step)
+                        .setScale(scale).optLrPattern(lrPattern(loose)).optCropSize(geometry.crop).optStep(geometry.step)
                         .optHrOutput(hrSub).optLrOutput(lrSub).optWorkers(2).optOverwrite(true).optListener(progress)
                         .build().extract();
                 seconds = (System.nanoTime() - t0) / 1e9;
@@ -349,11 +345,11 @@ final class BenchDataCommand implements Callable<Integer> {
         TrainingSet set = TrainingSet.open(base.toBuilder().setSources(List.of(PairedSource.of(hrSub.toString(),
                 lrSub.toString(), FileNamePattern.SAME_NAME.template(), "subimages",
                 hrSub.resolve(MetaInfo.FILE_NAME).toString()))).build(), Path.of(""), progress);
-        out.printf(Locale.ROOT, "sub-images (%d px, step %d): %d pairs in %s%s%n", crop, step, set.size(), hrSub,
+        out.printf(Locale.ROOT, "sub-images (%d px, step %d): %d pairs in %s%s%n", geometry.crop, geometry.step, set.size(), hrSub,
                 how);
         node.put("pairs", set.size());
-        node.put("crop", crop);
-        node.put("step", step);
+        node.put("crop", geometry.crop);
+        node.put("step", geometry.step);
         node.put("hr_folder", hrSub.toString());
         node.put("extract_seconds", round(seconds, 2));
         return set;

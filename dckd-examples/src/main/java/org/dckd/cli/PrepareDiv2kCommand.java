@@ -12,6 +12,7 @@ import org.dckd.data.prepare.Div2kPreparer;
 import org.dckd.data.prepare.Sha256Sums;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -52,13 +53,8 @@ final class PrepareDiv2kCommand implements Callable<Integer> {
     @Option(names = "--no-subimages", description = "Do not cut the training split into sub-images.")
     boolean noSubimages;
 
-    @Option(names = "--crop", defaultValue = "480", paramLabel = "PX",
-            description = "Sub-image size (default: ${DEFAULT-VALUE}).")
-    int crop;
-
-    @Option(names = "--step", defaultValue = "240", paramLabel = "PX",
-            description = "Sub-image stride (default: ${DEFAULT-VALUE}).")
-    int step;
+    @Mixin
+    SubImageGeometryOptions geometry;
 
     @Option(names = "--workers", defaultValue = "2",
             description = "Threads for the sub-images (default: ${DEFAULT-VALUE}).")
@@ -77,7 +73,7 @@ final class PrepareDiv2kCommand implements Callable<Integer> {
         }
         Div2kPreparer.Report r = Div2kPreparer.builder().setRoot(out).setChecksums(Sha256Sums.read(sha256))
                 .optScale(scale).optSplits(s).optArchiveFolder(archives).optBaseUri(baseUrl)
-                .optSubImages(!noSubimages).optSubImageGeometry(crop, step).optWorkers(workers)
+                .optSubImages(!noSubimages).optSubImageGeometry(geometry.crop, geometry.step).optWorkers(workers)
                 .optListener(ConsoleProgress.forCommand(spec.commandLine().getErr())).build().prepare();
         o.printf("DIV2K in %s: %d archives downloaded, %d unpacked%s%n", r.root(), r.downloaded().size(),
                 r.unpacked().size(), r.subImages() == null ? ""

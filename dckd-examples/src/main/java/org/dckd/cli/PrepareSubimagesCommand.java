@@ -9,6 +9,7 @@ import org.dckd.data.prepare.MetaInfo;
 import org.dckd.data.prepare.SubImageExtractor;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -38,13 +39,8 @@ final class PrepareSubimagesCommand implements Callable<Integer> {
             description = "LR file names in --lr (default: ${DEFAULT-VALUE}).")
     String lrPattern;
 
-    @Option(names = "--crop", defaultValue = "480", paramLabel = "PX",
-            description = "HR sub-image size, a multiple of the scale (default: ${DEFAULT-VALUE}).")
-    int crop;
-
-    @Option(names = "--step", defaultValue = "240", paramLabel = "PX",
-            description = "HR stride, a multiple of the scale (default: ${DEFAULT-VALUE}).")
-    int step;
+    @Mixin
+    SubImageGeometryOptions geometry;
 
     @Option(names = "--threshold", defaultValue = "0", paramLabel = "PX",
             description = "Border strips up to this wide get no extra window (default: ${DEFAULT-VALUE}).")
@@ -66,10 +62,10 @@ final class PrepareSubimagesCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         SubImageExtractor.Report r = SubImageExtractor.builder().setHrFolder(hr).optLrFolder(lr).setScale(scale)
-                .optLrPattern(new FileNamePattern(lrPattern)).optCropSize(crop).optStep(step).optThreshold(threshold)
+                .optLrPattern(new FileNamePattern(lrPattern)).optCropSize(geometry.crop).optStep(geometry.step).optThreshold(threshold)
                 .optHrOutput(outHr).optLrOutput(outLr).optWorkers(workers).optOverwrite(overwrite)
                 .optListener(ConsoleProgress.forCommand(spec.commandLine().getErr())).build().extract();
-        o.printf("%d images -> %d sub-images of %d px (LR %d px)%n", r.images(), r.subImages(), crop, crop / scale);
+        o.printf("%d images -> %d sub-images of %d px (LR %d px)%n", r.images(), r.subImages(), geometry.crop, geometry.crop / scale);
         o.printf("HR: %s%s%nLR: %s%n", r.hrOutput(), r.hrReused() ? " (shared with an earlier scale)" : "",
                 r.lrOutput());
         o.printf("As a training source:%n  - type: paired%n    hr: %s%n    lr: %s%n    lr_pattern: \"{name}.{ext}\"%n"
