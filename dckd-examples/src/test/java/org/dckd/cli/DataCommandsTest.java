@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -26,34 +24,24 @@ import org.dckd.testing.TrainingFolders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import picocli.CommandLine;
-
 /** {@code dckd prepare ...} and {@code dckd bench data}, run in-process. */
 class DataCommandsTest {
 
     @TempDir
     Path dir;
 
-    private record Run(int status, String out, String err) {}
-
-    private static Run run(String... args) {
-        CommandLine cl = DckdCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int status = cl.execute(args);
-        return new Run(status, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void parentCommandsListTheirSubcommands() {
-        Run help = run("--help");
+        CliRun help = run("--help");
         assertTrue(help.out().contains("prepare") && help.out().contains("bench"), help.out());
-        Run prepare = run("prepare");
+        CliRun prepare = run("prepare");
         assertEquals(2, prepare.status());
         assertTrue(prepare.err().contains("missing subcommand: lr, subimages or div2k"), prepare.err());
-        Run bench = run("bench");
+        CliRun bench = run("bench");
         assertEquals(2, bench.status());
         assertTrue(bench.err().contains("missing subcommand: data"), bench.err());
         assertEquals(0, run("bench", "data", "--help").status());
@@ -63,14 +51,14 @@ class DataCommandsTest {
     void prepareLrMakesTheShippedSet5LrImages() throws Exception {
         Path set5 = SharedData.require("data/benchmarks/Set5");
         Path out = dir.resolve("X4");
-        Run r = run("prepare", "lr", "--hr", set5.resolve("HR").toString(), "--scale", "4", "--out", out.toString());
+        CliRun r = run("prepare", "lr", "--hr", set5.resolve("HR").toString(), "--scale", "4", "--out", out.toString());
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("5 LR images written, 0 up to date"), r.out());
         assertTrue(r.err().contains("generating x4 LR images"), r.err());
         for (Path shipped : ImageFiles.listImages(set5.resolve("LR_bicubic/X4"))) {
             assertEquals(ImageFiles.read(shipped), ImageFiles.read(out.resolve(shipped.getFileName())));
         }
-        Run again = run("prepare", "lr", "--hr", set5.resolve("HR").toString(), "--scale", "4", "--out",
+        CliRun again = run("prepare", "lr", "--hr", set5.resolve("HR").toString(), "--scale", "4", "--out",
                 out.toString());
         assertTrue(again.out().contains("0 LR images written, 5 up to date"), again.out());
     }
@@ -78,7 +66,7 @@ class DataCommandsTest {
     @Test
     void prepareSubimagesWritesBothFoldersAndTellsHowToUseThem() throws Exception {
         Path hr = TrainingFolders.hrOnly(dir.resolve("imgs"), 2, 200, 104);
-        Run r = run("prepare", "subimages", "--hr", hr.toString(), "--scale", "4", "--crop", "96", "--step", "48");
+        CliRun r = run("prepare", "subimages", "--hr", hr.toString(), "--scale", "4", "--crop", "96", "--step", "48");
         assertEquals(0, r.status(), r.err());
         // 200x104 -> LR 50x26, windows of 24 at stride 12: x 0,12,24,26; y 0,2
         assertTrue(r.out().contains("2 images -> 16 sub-images of 96 px (LR 24 px)"), r.out());
@@ -86,10 +74,10 @@ class DataCommandsTest {
         assertEquals(16, MetaInfo.read(dir.resolve("imgs_sub").resolve(MetaInfo.FILE_NAME)).entries().size());
         assertEquals(16, MetaInfo.read(dir.resolve("imgs_LR_bicubic/X4_sub").resolve(MetaInfo.FILE_NAME)).entries()
                 .size());
-        Run again = run("prepare", "subimages", "--hr", hr.toString(), "--scale", "4", "--crop", "96", "--step", "48");
+        CliRun again = run("prepare", "subimages", "--hr", hr.toString(), "--scale", "4", "--crop", "96", "--step", "48");
         assertEquals(1, again.status());
         assertTrue(again.err().contains("already prepared"), again.err());
-        Run bad = run("prepare", "subimages", "--hr", hr.toString(), "--scale", "4", "--crop", "90");
+        CliRun bad = run("prepare", "subimages", "--hr", hr.toString(), "--scale", "4", "--crop", "90");
         assertEquals(1, bad.status());
         assertTrue(bad.err().contains("crop size must be a positive multiple of the scale 4"), bad.err());
     }
@@ -119,10 +107,10 @@ class DataCommandsTest {
             Path sums = dir.resolve("sums.txt");
             Files.writeString(sums, Sha256Sums.compute(hrZip, ProgressListener.NONE) + "  DIV2K_valid_HR.zip\n"
                     + Sha256Sums.compute(lrZip, ProgressListener.NONE) + "  DIV2K_valid_LR_bicubic_X4.zip\n");
-            Run missing = run("prepare", "div2k", "--out", dir.resolve("D").toString(), "--base-url", base);
+            CliRun missing = run("prepare", "div2k", "--out", dir.resolve("D").toString(), "--base-url", base);
             assertEquals(2, missing.status());
             assertTrue(missing.err().contains("--sha256"), missing.err());
-            Run r = run("prepare", "div2k", "--out", dir.resolve("D").toString(), "--sha256", sums.toString(),
+            CliRun r = run("prepare", "div2k", "--out", dir.resolve("D").toString(), "--sha256", sums.toString(),
                     "--splits", "valid", "--base-url", base);
             assertEquals(0, r.status(), r.err());
             assertTrue(r.out().contains("2 archives downloaded, 2 unpacked"), r.out());
@@ -149,7 +137,7 @@ class DataCommandsTest {
     void benchDataMeasuresLoaderAndTrainingAndWritesJson() throws Exception {
         Path hr = TrainingFolders.hrOnly(dir.resolve("photos"), 4, 160, 128);
         Path json = dir.resolve("bench.json");
-        Run r = run("bench", "data", "--data", hr.toString(), "--scale", "4", "--patch", "16", "--batch", "4",
+        CliRun r = run("bench", "data", "--data", hr.toString(), "--scale", "4", "--patch", "16", "--batch", "4",
                 "--batches", "3", "--warmup", "1", "--crop", "96", "--step", "64", "--train-steps", "1",
                 "--json", json.toString());
         assertEquals(0, r.status(), r.err());

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -17,26 +15,15 @@ import org.dckd.testing.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import picocli.CommandLine;
-
 class DckdCliTest {
 
-    /** Runs the CLI in-process and captures its output. */
-    private record Run(int status, String out, String err) {}
-
-    private static Run run(String... args) {
-        CommandLine cl = DckdCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int status = cl.execute(args);
-        return new Run(status, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void helpListsTheCommands() {
-        Run r = run("--help");
+        CliRun r = run("--help");
         assertEquals(0, r.status());
         for (String c : new String[] {"quickstart", "evaluate", "presets"}) {
             assertTrue(r.out().contains(c), r.out());
@@ -49,7 +36,7 @@ class DckdCliTest {
         Path set5 = SharedData.require("data/benchmarks/Set5");
         Path json = dir.resolve("set5.json");
         Path csv = dir.resolve("set5.csv");
-        Run r = run("evaluate", "--model", "rlfn_s", "--weights", weights.toString(), "--scale", "4",
+        CliRun r = run("evaluate", "--model", "rlfn_s", "--weights", weights.toString(), "--scale", "4",
                 "--data", set5.toString(), "--json", json.toString(), "--csv", csv.toString());
         assertEquals(0, r.status(), r.err());
         JsonNode root = new ObjectMapper().readTree(json.toFile());
@@ -63,7 +50,7 @@ class DckdCliTest {
 
         // a second run refuses to overwrite the reports, before doing any work
         String before = Files.readString(json);
-        Run again = run("evaluate", "--model", "rlfn_s", "--weights", weights.toString(), "--scale", "4",
+        CliRun again = run("evaluate", "--model", "rlfn_s", "--weights", weights.toString(), "--scale", "4",
                 "--data", set5.toString(), "--json", json.toString());
         assertEquals(1, again.status());
         assertTrue(again.err().contains("already exists") && again.err().contains(json.toString()), again.err());
@@ -74,7 +61,7 @@ class DckdCliTest {
     void evaluateScoresTheBicubicBaseline(@TempDir Path dir) throws Exception {
         Path set5 = SharedData.require("data/benchmarks/Set5");
         Path json = dir.resolve("bicubic.json");
-        Run r = run("evaluate", "--model", "bicubic", "--scale", "4", "--data", set5.toString(), "--json",
+        CliRun r = run("evaluate", "--model", "bicubic", "--scale", "4", "--data", set5.toString(), "--json",
                 json.toString());
         assertEquals(0, r.status(), r.err());
         assertFalse(r.err().contains("random weights"), r.err());
@@ -83,7 +70,7 @@ class DckdCliTest {
         // the value the regression test's bicubic row and docs/results.md give (published: 28.42)
         assertEquals(28.4305, root.get("mean_psnr").asDouble(), 1e-4);
 
-        Run withWeights = run("evaluate", "--model", "bicubic", "--weights", "x.pth", "--scale", "4", "--data",
+        CliRun withWeights = run("evaluate", "--model", "bicubic", "--weights", "x.pth", "--scale", "4", "--data",
                 set5.toString());
         assertNotEquals(0, withWeights.status());
         assertTrue(withWeights.err().contains("bicubic takes no --weights"), withWeights.err());
@@ -94,7 +81,7 @@ class DckdCliTest {
         Path weights = SharedData.require("data/weights/rlfn_official/rlfn_s_x4.pth");
         Path set5 = SharedData.require("data/benchmarks/Set5");
         Path json = dir.resolve("tiled.json");
-        Run r = run("evaluate", "--model", "rlfn_s", "--weights", weights.toString(), "--scale", "4",
+        CliRun r = run("evaluate", "--model", "rlfn_s", "--weights", weights.toString(), "--scale", "4",
                 "--data", set5.toString(), "--tile", "40", "--tile-overlap", "16", "--json", json.toString());
         assertEquals(0, r.status(), r.err());
         double tiled = new ObjectMapper().readTree(json.toFile()).get("mean_psnr").asDouble();
@@ -105,7 +92,7 @@ class DckdCliTest {
     void aWrongCheckpointIsAClearError() {
         Path weights = SharedData.require("data/weights/imdn_official/IMDN_x4.pth");
         Path set5 = SharedData.require("data/benchmarks/Set5");
-        Run r = run("evaluate", "--model", "rlfn", "--weights", weights.toString(), "--scale", "4",
+        CliRun r = run("evaluate", "--model", "rlfn", "--weights", weights.toString(), "--scale", "4",
                 "--data", set5.toString());
         assertEquals(1, r.status());
         assertTrue(r.err().contains("IMDN_x4.pth") && r.err().contains("missing"), r.err());
@@ -113,7 +100,7 @@ class DckdCliTest {
 
     @Test
     void anUnknownModelNamesThePresets() {
-        Run r = run("evaluate", "--model", "edsr", "--scale", "4", "--data", "nowhere");
+        CliRun r = run("evaluate", "--model", "edsr", "--scale", "4", "--data", "nowhere");
         assertEquals(1, r.status());
         assertTrue(r.err().contains("edsr") && r.err().contains("rlfn_s"), r.err());
     }
@@ -122,7 +109,7 @@ class DckdCliTest {
     void aModelConfigFileWithAnUnknownKeyIsRejectedWithItsPath(@TempDir Path dir) throws Exception {
         Path cfg = dir.resolve("net.yaml");
         Files.writeString(cfg, "type: rlfn\nscale: 4\nfeature_channel: 48\n");
-        Run r = run("evaluate", "--model", cfg.toString(), "--scale", "4", "--data", "nowhere");
+        CliRun r = run("evaluate", "--model", cfg.toString(), "--scale", "4", "--data", "nowhere");
         assertEquals(1, r.status());
         assertTrue(r.err().contains("net.yaml") && r.err().contains("feature_channel"), r.err());
     }
@@ -132,7 +119,7 @@ class DckdCliTest {
         Path cfg = dir.resolve("net.json");
         Files.writeString(cfg, "{\"type\": \"rlfn\", \"scale\": 2, \"feature_channels\": 48}");
         Path hr = SharedData.require("data/benchmarks/Set5/HR");
-        Run r = run("evaluate", "--model", cfg.toString(), "--scale", "2", "--data", hr.toString());
+        CliRun r = run("evaluate", "--model", cfg.toString(), "--scale", "2", "--data", hr.toString());
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("454,620 parameters"), r.out());
         assertTrue(r.err().contains("random weights"), r.err());
@@ -141,7 +128,7 @@ class DckdCliTest {
     @Test
     void quickstartRunsWithNoFiles(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("qs");
-        Run r = run("quickstart", "--out", out.toString(), "--teacher-iterations", "6", "--student-iterations", "5",
+        CliRun r = run("quickstart", "--out", out.toString(), "--teacher-iterations", "6", "--student-iterations", "5",
                 "--test-images", "1");
         assertEquals(0, r.status(), r.err());
         for (String row : new String[] {"bicubic", "student, scratch", "student, DCKD", "teacher"}) {
@@ -160,7 +147,7 @@ class DckdCliTest {
         Path weights = SharedData.require("data/weights/rlfn_official/rlfn_s_x4.pth");
         Path lr = SharedData.require("data/benchmarks/Set5/LR_bicubic/X4/birdx4.png");
         Path out = dir.resolve("out");
-        Run r = run("upscale", "--model", "rlfn_s", "--weights", weights.toString(), "--scale", "4",
+        CliRun r = run("upscale", "--model", "rlfn_s", "--weights", weights.toString(), "--scale", "4",
                 "--input", lr.toString(), "--output", out.toString(), "--tile", "40");
         assertEquals(0, r.status(), r.err());
         org.dckd.data.image.Image sr = org.dckd.data.image.ImageFiles.read(out.resolve("birdx4_x4.png"));
@@ -169,7 +156,7 @@ class DckdCliTest {
         assertEquals(hr.width(), sr.width());
         // the tiled, 8-bit output is still a proper x4 result (reference 34.98 dB whole-image for RLFN-S on bird)
         assertTrue(org.dckd.data.metrics.ImageQuality.evaluate(sr, hr, 4).psnr() > 34.5);
-        Run again = run("upscale", "--model", "rlfn_s", "--weights", weights.toString(), "--scale", "4",
+        CliRun again = run("upscale", "--model", "rlfn_s", "--weights", weights.toString(), "--scale", "4",
                 "--input", lr.toString(), "--output", out.toString());
         assertEquals(1, again.status());
         assertTrue(again.err().contains("already exists"), again.err());
