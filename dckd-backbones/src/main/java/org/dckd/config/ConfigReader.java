@@ -83,15 +83,25 @@ public final class ConfigReader {
      */
     public static <T> T read(Path file, Class<T> type) {
         ObjectMapper mapper = mapperFor(file);
-        JsonNode tree;
+        return convert(mapper, readTree(mapper, file), type, file.toString());
+    }
+
+    /**
+     * Parses a config file into a tree (before any typing), for callers that edit it first (overrides).
+     *
+     * @param mapper the mapper for the file's format ({@link #mapperFor})
+     * @param file a JSON or YAML file
+     * @return the tree
+     * @throws ConfigException if the file is missing or not valid JSON/YAML (with the line)
+     */
+    public static JsonNode readTree(ObjectMapper mapper, Path file) {
         try {
-            tree = mapper.readTree(Files.readAllBytes(file));
+            return mapper.readTree(Files.readAllBytes(file));
         } catch (NoSuchFileException e) {
             throw new ConfigException("config file not found: " + file, e);
         } catch (IOException e) {
             throw new ConfigException(file + ": " + describe(e), e);
         }
-        return convert(mapper, tree, type, file.toString());
     }
 
     /**

@@ -1,8 +1,5 @@
 package org.dckd.core.config;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -187,14 +184,7 @@ public record ExperimentConfig(String name, int scale, long seed, NetworkSpec st
      */
     public static Loaded load(Path file, List<String> overrides) {
         ObjectMapper mapper = mapper(file);
-        JsonNode tree;
-        try {
-            tree = mapper.readTree(Files.readAllBytes(file));
-        } catch (NoSuchFileException e) {
-            throw new ConfigException("config file not found: " + file, e);
-        } catch (IOException e) {
-            throw new ConfigException(file + ": not a valid config: " + e.getMessage(), e);
-        }
+        JsonNode tree = ConfigReader.readTree(mapper, file);
         if (!(tree instanceof ObjectNode obj)) {
             throw new ConfigException(file + ": the top level must be a mapping of keys");
         }
