@@ -35,7 +35,10 @@ import org.dckd.core.train.TrainingLoop;
 import org.dckd.data.benchmark.BenchmarkSet;
 import org.dckd.losses.LossTerm;
 import org.dckd.losses.LossTermConfig;
+import org.dckd.nn.ComputeEnvironment;
 import org.dckd.nn.DjlRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs an experiment config end to end: a new run in a fresh folder, or the continuation of a run from its latest (or
@@ -50,6 +53,7 @@ public final class ExperimentRunner {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final Logger LOG = LoggerFactory.getLogger(ExperimentRunner.class);
 
     private ExperimentRunner() {}
 
@@ -120,6 +124,7 @@ public final class ExperimentRunner {
                     : Path.of(options.resume());
             resumeFrom = CheckpointStore.load(ck);
             checkCompatible(resumeFrom.info().path("config"), loaded.tree(), ck);
+            warnIfNotBitCompatible(resumeFrom.info().path("environment"), ck);
         } else {
             run = RunDirectory.create(out, options.overwrite());
             Path tmp = run.resolve(".config.yaml.tmp");
@@ -200,6 +205,26 @@ public final class ExperimentRunner {
         }
     }
 
+    /**
+     * A run resumed with other kernels or another thread count continues correctly, but not bit for bit as the
+     * uninterrupted run would have (docs/results.md, "Reproducibility"): say so.
+     */
+    private static void warnIfNotBitCompatible(JsonNode saved, Path checkpoint) {
+        if (saved == null || saved.isMissingNode()) {
+            return;
+        }
+        ComputeEnvironment now = ComputeEnvironment.current();
+        try {
+            ComputeEnvironment then = JSON.treeToValue(saved, ComputeEnvironment.class);
+            if (!now.bitCompatibleWith(then)) {
+                LOG.warn("Resuming {} in another compute environment (saved: {}; now: {}): the run continues "
+                        + "correctly, but not bit-identically to an uninterrupted run", checkpoint, then, now);
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.warn("Cannot read the compute environment saved in {}: {}", checkpoint, e.getMessage());
+        }
+    }
+
     private static void writeResults(Result r) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("iterations", r.summary().iterations());
@@ -210,6 +235,7 @@ public final class ExperimentRunner {
             root.put("best_psnr", r.summary().bestPsnr());
             root.put("best_iteration", r.summary().bestIteration());
         }
+        root.set("environment", JSON.valueToTree(ComputeEnvironment.current()));
         var arr = root.putArray("final_validation");
         r.summary().lastValidation().forEach(v -> arr.addObject().put("set", v.set()).put("psnr", v.psnr())
                 .put("ssim", v.ssim()).put("iteration", v.iteration()));

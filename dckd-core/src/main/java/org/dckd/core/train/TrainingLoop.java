@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.dckd.checkpoint.StateDict;
+import org.dckd.nn.ComputeEnvironment;
 import org.dckd.core.distill.Distiller;
 import org.dckd.core.distill.NonFiniteLossException;
 import org.dckd.core.distill.StepResult;
@@ -168,6 +169,7 @@ public final class TrainingLoop {
         if (config != null) {
             info.set("config", config);
         }
+        info.set("environment", JSON.valueToTree(ComputeEnvironment.current()));
         CheckpointStore store = run.checkpoints();
         CheckpointStore.Saved saved = store.save(it, distiller.state(), StateDict.of(distiller.student()),
                 distiller.studentEma() == null ? null : StateDict.of(distiller.studentEma()), info);

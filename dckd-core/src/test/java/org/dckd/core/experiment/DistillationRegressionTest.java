@@ -20,6 +20,7 @@ import org.dckd.core.config.ExperimentConfig;
 import org.dckd.core.eval.BenchmarkEvaluator;
 import org.dckd.core.train.TrainingHooks;
 import org.dckd.data.benchmark.BenchmarkSet;
+import org.dckd.nn.ComputeEnvironment;
 import org.dckd.testing.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,12 +28,20 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The end-to-end regression training of CI: on CBSD68 (LR made with MATLAB-exact bicubic), with the official
  * {@code rlfn_x4} weights as the frozen teacher, the same small RLFN student is trained for 300 iterations three ways
- * (scratch, Logits KD, DCKD) and validated on Set5. Every run must finish with every loss term finite and logged, beat
- * bicubic on Set5, and write its results file.
+ * (scratch, Logits KD, DCKD) and validated on Set5. Every run must finish with every loss term finite and logged and
+ * write its results file, and the students must rank as the paper's: bicubic &lt; scratch &lt; Logits KD &lt; DCKD.
+ *
+ * <p>No digits are hard-coded: 300 steps of training amplify the last-bit differences of another processor's kernels
+ * into the second decimal. The build runs this test twice (native kernels, then capped at AVX2; see the parent POM),
+ * and the second run compares with the first: the same ranking and every PSNR within {@link #CROSS_KERNEL_DB}, a bound
+ * measured, not derived: the largest difference seen between kernel settings and processors was 0.031 dB
+ * (docs/results.md).
  */
 class DistillationRegressionTest {
 
     private static final int ITERATIONS = 300;
+    /** The largest PSNR difference allowed between two kernel settings of one build (3x the largest one measured). */
+    static final double CROSS_KERNEL_DB = 0.1;
 
     @Test
     void scratchLogitsAndDckdStudentsTrainAndBeatBicubic(@TempDir Path dir) throws Exception {
@@ -59,7 +68,10 @@ class DistillationRegressionTest {
                 + " {type: dcr, weight: 0.1, history: {steps: [100]}}, {type: dmm, weight: 0.001, codebook: {size: 64}}]");
 
         List<String> table = new ArrayList<>();
+        table.add("kernels: " + ComputeEnvironment.currentKernels());
         table.add(String.format(Locale.ROOT, "bicubic  Set5 %.4f dB", bicubic));
+        Map<String, Double> psnrs = new LinkedHashMap<>();
+        psnrs.put("bicubic", bicubic);
         for (Map.Entry<String, String> e : runs.entrySet()) {
             Path cfg = dir.resolve(e.getKey() + ".yaml");
             Files.writeString(cfg, "name: e2e_" + e.getKey() + "\n" + e.getValue() + "\n");
@@ -82,9 +94,47 @@ class DistillationRegressionTest {
             double psnr = results.get("final_validation").get(0).get("psnr").asDouble();
             table.add(String.format(Locale.ROOT, "%-8s Set5 %.4f dB (%s; %.0f s)", e.getKey(), psnr,
                     String.join(", ", List.of(header).subList(3, 3 + terms)), r.seconds()));
-            assertTrue(psnr > bicubic, e.getKey() + " student: Set5 " + psnr + " dB does not beat bicubic " + bicubic);
+            psnrs.put(e.getKey(), psnr);
         }
         table.forEach(System.out::println);
+        List<String> ranking = List.copyOf(psnrs.keySet());
+        for (int i = 1; i < ranking.size(); i++) {
+            assertTrue(psnrs.get(ranking.get(i)) > psnrs.get(ranking.get(i - 1)), "Set5 ranking " + psnrs);
+        }
+        compareWithOtherKernels(psnrs);
+    }
+
+    /**
+     * Records this run's PSNRs under {@code target/} for the build's other kernel setting, and compares with the ones
+     * an earlier execution of the same build recorded (matched by the build's start time).
+     */
+    private static void compareWithOtherKernels(Map<String, Double> psnrs) throws Exception {
+        String build = System.getProperty("dckd.build.id", "");
+        Path dir = Path.of("target", "regression-psnr");
+        Files.createDirectories(dir);
+        ObjectMapper json = new ObjectMapper();
+        String kernels = ComputeEnvironment.currentKernels();
+        if (!build.isEmpty()) {
+            try (var files = Files.list(dir)) {
+                for (Path other : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+                    JsonNode o = json.readTree(other.toFile());
+                    if (!o.path("build").asText().equals(build) || o.path("kernels").asText().equals(kernels)) {
+                        continue;
+                    }
+                    for (Map.Entry<String, Double> e : psnrs.entrySet()) {
+                        double there = o.path("psnr").path(e.getKey()).asDouble();
+                        System.out.printf(Locale.ROOT, "%-8s Set5 %.4f dB here (%s), %.4f dB with %s: %+.4f%n",
+                                e.getKey(), e.getValue(), kernels, there, o.path("kernels").asText(),
+                                e.getValue() - there);
+                        assertEquals(there, e.getValue(), CROSS_KERNEL_DB, e.getKey() + ": " + kernels + " vs "
+                                + o.path("kernels").asText());
+                    }
+                }
+            }
+        }
+        var root = json.createObjectNode().put("build", build).put("kernels", kernels);
+        psnrs.forEach(root.putObject("psnr")::put);
+        json.writeValue(dir.resolve(kernels.replaceAll("[^A-Za-z0-9_.-]+", "_") + ".json").toFile(), root);
     }
 
 }

@@ -13,6 +13,7 @@ import ai.djl.Device;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.dckd.config.ConfigException;
 import org.dckd.core.config.ExperimentConfig;
@@ -20,6 +21,7 @@ import org.dckd.core.train.TrainingHooks;
 import org.dckd.data.image.ImageFiles;
 import org.dckd.data.synthetic.ProceduralImages;
 import org.dckd.losses.LossTerms;
+import org.dckd.nn.ComputeEnvironment;
 import org.dckd.testing.TrainingFolders;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,6 +70,13 @@ class ExperimentRunnerTest {
         }
         JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
         assertTrue(Double.isFinite(results.get("final_validation").get(0).get("psnr").asDouble()));
+        // the compute environment that decides the last bits (docs/results.md, "Reproducibility")
+        JsonNode env = results.get("environment");
+        assertEquals(ComputeEnvironment.currentKernels(), env.get("cpu_kernels").asText());
+        assertEquals(Integer.getInteger("ai.djl.pytorch.num_threads", 2), env.get("torch_threads").asInt());
+        assertEquals(System.getProperty("os.arch"), env.get("arch").asText());
+        assertEquals(env, new ObjectMapper().readTree(out.resolve("checkpoints/iter_00000006/training_state.json")
+                .toFile()).get("environment"));
 
         // the same command again must not overwrite the run
         assertThrows(FileAlreadyExistsException.class,
@@ -78,6 +87,24 @@ class ExperimentRunnerTest {
                 ExperimentConfig.load(cfg, List.of("train.iterations=9")),
                 new ExperimentRunner.Options(out, false, "latest", Device.cpu(), false), new TrainingHooks() { });
         assertEquals(9, more.summary().iterations());
+
+        // resuming where the bits would differ (here: another thread count) works, and says so
+        Path state = out.resolve("checkpoints/iter_00000009/training_state.json");
+        ObjectNode info = (ObjectNode) new ObjectMapper().readTree(state.toFile());
+        ((ObjectNode) info.get("environment")).put("torch_threads", 99);
+        Files.writeString(state, info.toString());
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertEquals(10, ExperimentRunner.run(ExperimentConfig.load(cfg, List.of("train.iterations=10")),
+                    new ExperimentRunner.Options(out, false, "latest", Device.cpu(), false), new TrainingHooks() { })
+                    .summary().iterations());
+        } finally {
+            System.setErr(err);
+        }
+        String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(log.contains("in another compute environment") && log.contains("torchThreads=99"), log);
         ConfigException e = assertThrows(ConfigException.class, () -> ExperimentRunner.run(
                 ExperimentConfig.load(cfg, List.of("train.iterations=12", "optimizer.lr=0.01")),
                 new ExperimentRunner.Options(out, false, "latest", Device.cpu(), false), new TrainingHooks() { }));

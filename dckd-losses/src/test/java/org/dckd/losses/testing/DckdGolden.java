@@ -2,6 +2,7 @@ package org.dckd.losses.testing;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -111,5 +112,37 @@ public final class DckdGolden {
     /** Gradients: {@code |a - e| <= factor * max|e|} everywhere. */
     public static double assertGradientClose(String what, NDArray expected, NDArray actual, double factor) {
         return assertClose(what, expected, actual, 0, factor * maxAbs(expected));
+    }
+
+    /**
+     * Gradients with sign ties ({@link SignTies}): {@code |a - e| <= factor * max|e| + ties[i]} everywhere.
+     *
+     * @return the max abs difference
+     */
+    public static double assertGradientClose(String what, NDArray expected, NDArray actual, double factor,
+            float[] ties) {
+        assertArrayEquals(expected.getShape().getShape(), actual.getShape().getShape(), what + ": shape");
+        float[] e = expected.toFloatArray();
+        float[] a = actual.toFloatArray();
+        double smooth = factor * maxAbs(expected);
+        double max = 0;
+        double maxTies = 0;
+        int worst = -1;
+        for (int i = 0; i < e.length; i++) {
+            double d = Math.abs((double) e[i] - a[i]);
+            maxTies = Math.max(maxTies, ties[i]);
+            if (d > smooth + ties[i] && (worst < 0 || d - ties[i] > Math.abs((double) e[worst] - a[worst]) - ties[worst])) {
+                worst = i;
+            }
+            max = Math.max(max, d);
+        }
+        if (worst >= 0) {
+            fail(what + ": |diff| " + Math.abs((double) e[worst] - a[worst]) + " at flat index " + worst + " exceeds "
+                    + smooth + " + the sign-tie bound " + ties[worst] + " (expected " + e[worst] + ", got " + a[worst]
+                    + ")");
+        }
+        System.out.printf("golden %-32s max|diff| %.3e  (max|expected| %.3e, smooth tol %.1e, largest tie bound %.3e)%n",
+                what, max, maxAbs(expected), smooth, maxTies);
+        return max;
     }
 }
