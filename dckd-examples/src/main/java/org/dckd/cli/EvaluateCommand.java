@@ -15,6 +15,8 @@ import org.dckd.core.eval.EvaluationReport;
 import org.dckd.core.eval.ImageScore;
 import org.dckd.core.eval.SuperResolver;
 import org.dckd.core.model.BackboneLoader;
+import org.dckd.data.files.OutputLocations;
+import org.dckd.data.files.UnsafeOutputException;
 import org.dckd.data.benchmark.BenchmarkSet;
 
 import picocli.CommandLine.Command;
@@ -77,6 +79,11 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         if (weights == null && !bicubic) {
             spec.commandLine().getErr().println("dckd evaluate: warning: no --weights given; the network has random weights");
+        }
+        OutputLocations.of("--json", json).output("--csv", csv).input("--data", data).input("--weights", weights)
+                .input("--model", bicubic ? null : BackboneLoader.configFile(model)).check();
+        if (json != null && csv != null && OutputLocations.sameLocation(json, csv)) {
+            throw new UnsafeOutputException("--json and --csv are the same file " + json + "; give them different names");
         }
         for (Path p : new Path[] {json, csv}) {
             if (p != null && !overwrite && java.nio.file.Files.exists(p)) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -16,6 +15,7 @@ import org.dckd.backbones.SrBackbone;
 import org.dckd.core.eval.BenchmarkEvaluator;
 import org.dckd.core.eval.SuperResolver;
 import org.dckd.core.model.BackboneLoader;
+import org.dckd.data.files.OutputLocations;
 import org.dckd.data.image.Image;
 import org.dckd.data.image.ImageFiles;
 
@@ -64,16 +64,21 @@ final class UpscaleCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         List<Path> files = inputs(input);
-        Files.createDirectories(output);
-        List<Path> targets = new ArrayList<>();
-        for (Path f : files) {
-            String name = f.getFileName().toString();
-            Path target = output.resolve(name.substring(0, name.lastIndexOf('.')) + "_x" + scale + ".png");
-            if (!overwrite && Files.exists(target)) {
-                throw new IOException(target + " already exists; refusing to overwrite it (pass --overwrite)");
-            }
-            targets.add(target);
+        // before anything is written: the outputs never touch an input, and no two inputs share an output name
+        OutputLocations.of("--output", output).input("--input", input).input("--weights", weights)
+                .input("--model", BackboneLoader.configFile(model)).check();
+        if (Files.exists(output) && !Files.isDirectory(output)) {
+            throw new IOException("--output " + output + " is a file; it must be a folder (it is created if missing)");
         }
+        List<Path> targets = OutputLocations.distinctTargets(files, f -> output.resolve(outputName(f)));
+        if (!overwrite) {
+            for (Path target : targets) {
+                if (Files.exists(target)) {
+                    throw new IOException(target + " already exists; refusing to overwrite it (pass --overwrite)");
+                }
+            }
+        }
+        Files.createDirectories(output);
         try (NDManager manager = NDManager.newBaseManager()) {
             SrBackbone net = BackboneLoader.build(BackboneLoader.config(model, scale), weights, manager);
             SuperResolver resolver = SuperResolver.builder().setNetwork(net).optTile(tile)
@@ -93,6 +98,13 @@ final class UpscaleCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** {@code <name without its extension>_x<scale>.png}. */
+    private String outputName(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return (dot > 0 ? name.substring(0, dot) : name) + "_x" + scale + ".png";
     }
 
     private static List<Path> inputs(Path input) throws IOException {

@@ -2,6 +2,8 @@ package org.dckd.core.experiment;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -16,6 +18,7 @@ import org.dckd.data.loader.LoaderPosition;
 import org.dckd.data.loader.PatchBatch;
 import org.dckd.data.loader.PatchLoader;
 import org.dckd.data.prepare.ProgressListener;
+import org.dckd.data.training.SourceFolders;
 import org.dckd.data.training.TrainingDataConfig;
 import org.dckd.data.training.TrainingSet;
 
@@ -80,6 +83,33 @@ public final class DataSources {
                     + config.scale());
         }
         return c;
+    }
+
+    /**
+     * The folders and files the {@code data:} section reads or fills (HR and LR folders, LR caches, meta-info files),
+     * keyed by where they come from ({@code data.sources[0].hr}), for the run folder's output-location check. Empty
+     * for procedural data.
+     *
+     * @param config the experiment
+     * @return where the training data lives
+     */
+    public static Map<String, Path> inputFolders(ExperimentConfig config) {
+        Map<String, Path> out = new LinkedHashMap<>();
+        if (config.data().has("type")) {
+            return out;
+        }
+        TrainingDataConfig c = trainingData(config);
+        Path base = Path.of("").toAbsolutePath();
+        for (int i = 0; i < c.sources().size(); i++) {
+            SourceFolders f = c.sources().get(i).folders(base, c.scale());
+            String key = "data.sources[" + i + "]";
+            out.put(key + " (HR)", f.hrFolder());
+            out.put(key + " (LR)", f.lrFolder());
+            if (f.metaInfo() != null) {
+                out.put(key + ".meta_info", f.metaInfo());
+            }
+        }
+        return out;
     }
 
     private static TrainingBatches loader(ExperimentConfig config, JsonNode position) throws IOException {

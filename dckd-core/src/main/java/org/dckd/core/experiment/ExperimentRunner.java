@@ -33,6 +33,7 @@ import org.dckd.core.train.TrainingBatches;
 import org.dckd.core.train.TrainingHooks;
 import org.dckd.core.train.TrainingLoop;
 import org.dckd.data.benchmark.BenchmarkSet;
+import org.dckd.data.files.OutputLocations;
 import org.dckd.losses.LossTerm;
 import org.dckd.losses.LossTermConfig;
 import org.dckd.nn.ComputeEnvironment;
@@ -114,25 +115,29 @@ public final class ExperimentRunner {
         }
 
         Path out = options.out() != null ? options.out() : Path.of("runs", cfg.name());
-        RunDirectory run;
+        // the run folder never is, contains or lies inside anything the run reads
+        // (a resumed run may be given its own config.yaml: resuming never rewrites it)
+        boolean ownConfig = options.resume() != null && loaded.file() != null
+                && OutputLocations.sameLocation(loaded.file(), out.resolve("config.yaml"));
+        OutputLocations.of("--out", out).input("the config", ownConfig ? null : loaded.file())
+                .input("teacher.weights", cfg.teacher() == null ? null : cfg.teacher().weights())
+                .input("student.weights", cfg.student().weights()).inputs("validation.sets", cfg.validation().sets())
+                .inputs(DataSources.inputFolders(cfg)).check();
         CheckpointStore.Loaded resumeFrom = null;
         if (options.resume() != null) {
-            run = RunDirectory.open(out);
+            RunDirectory existing = RunDirectory.open(out);
             Path ck = options.resume().equals("latest")
-                    ? run.checkpoints().latest().orElseThrow(() -> new IOException(out + " has no complete checkpoint"
-                            + " to resume from")).directory()
+                    ? existing.checkpoints().latest().orElseThrow(() -> new IOException(existing.root() + " has no "
+                            + "complete checkpoint to resume from; start the run again without --resume (a run "
+                            + "folder without a checkpoint is replaced)")).directory()
                     : Path.of(options.resume());
             resumeFrom = CheckpointStore.load(ck);
             checkCompatible(resumeFrom.info().path("config"), loaded.tree(), ck);
             warnIfNotBitCompatible(resumeFrom.info().path("environment"), ck);
         } else {
-            run = RunDirectory.create(out, options.overwrite());
-            Path tmp = run.resolve(".config.yaml.tmp");
-            YAML.writeValue(tmp.toFile(), loaded.tree());
-            Files.move(tmp, run.resolve("config.yaml"), StandardCopyOption.ATOMIC_MOVE);
+            RunDirectory.checkCreatable(out, options.overwrite());
         }
 
-        long t0 = System.nanoTime();
         try (NDManager manager = NDManager.newBaseManager(options.device())) {
             SrBackbone teacher = null;
             if (teacherCfg != null) {
@@ -151,13 +156,13 @@ public final class ExperimentRunner {
                 if (resumeFrom != null) {
                     distiller.loadState(resumeFrom.trainingState());
                     position = resumeFrom.info().get("data_position");
-                    JsonNode best = resumeFrom.info().get("best_psnr");
-                    if (best != null && best.isNumber()) {
-                        loop.optBest(best.asDouble(), resumeFrom.info().path("best_iteration").asLong());
-                    }
+                    loop.optResumedFrom(resumeFrom.info());
                 }
                 ExperimentConfig.TrainConfig tc = cfg.train();
                 try (TrainingBatches batches = DataSources.open(cfg, position)) {
+                    // every check has passed: only now is the run folder made (or replaced)
+                    RunDirectory run = resumeFrom != null ? RunDirectory.open(out) : newRun(out, options, loaded);
+                    long t0 = System.nanoTime();
                     TrainingLoop.Summary summary = loop.setDistiller(distiller).setBatches(batches).setRun(run)
                             .setIterations(tc.iterations()).optLogEvery(tc.logEvery())
                             .optCheckpoints(tc.saveEvery(), tc.keepCheckpoints())
@@ -170,6 +175,15 @@ public final class ExperimentRunner {
                 }
             }
         }
+    }
+
+    /** Creates (or replaces) the run folder and writes the resolved config into it. */
+    private static RunDirectory newRun(Path out, Options options, ExperimentConfig.Loaded loaded) throws IOException {
+        RunDirectory run = RunDirectory.create(out, options.overwrite());
+        Path tmp = run.resolve(".config.yaml.tmp");
+        YAML.writeValue(tmp.toFile(), loaded.tree());
+        Files.move(tmp, run.resolve("config.yaml"), StandardCopyOption.ATOMIC_MOVE);
+        return run;
     }
 
     private static SrBackbone build(BackboneConfig config, NetworkSpec spec, NDManager manager) throws IOException {
@@ -230,7 +244,7 @@ public final class ExperimentRunner {
         root.put("iterations", r.summary().iterations());
         root.put("student_parameters", r.studentParameters());
         root.put("teacher_parameters", r.teacherParameters());
-        root.put("training_seconds", r.seconds());
+        root.put("training_seconds", r.summary().trainingSeconds());
         if (Double.isFinite(r.summary().bestPsnr())) {
             root.put("best_psnr", r.summary().bestPsnr());
             root.put("best_iteration", r.summary().bestIteration());

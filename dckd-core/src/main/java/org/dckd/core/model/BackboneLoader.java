@@ -23,6 +23,16 @@ public final class BackboneLoader {
     private BackboneLoader() {}
 
     /**
+     * The config file a {@code --model} value names, or {@code null} for a preset (for the output-location checks).
+     *
+     * @param model a preset name or a config file
+     * @return the file, or {@code null}
+     */
+    public static Path configFile(String model) {
+        return model == null || Backbones.presets().contains(model) ? null : Path.of(model);
+    }
+
+    /**
      * The config for a preset name or a JSON/YAML config file at a scale.
      *
      * @param model a preset name or a path to a config file whose top level is a backbone config with a {@code type}

@@ -17,7 +17,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.dckd.checkpoint.StateDict;
-import org.dckd.nn.ComputeEnvironment;
 import org.dckd.core.distill.Distiller;
 import org.dckd.core.distill.NonFiniteLossException;
 import org.dckd.core.distill.StepResult;
@@ -25,6 +24,7 @@ import org.dckd.core.eval.BenchmarkEvaluator;
 import org.dckd.core.eval.ImageScore;
 import org.dckd.core.eval.SuperResolver;
 import org.dckd.data.benchmark.BenchmarkSet;
+import org.dckd.nn.ComputeEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +57,12 @@ public final class TrainingLoop {
     private final JsonNode config;
     private double bestPsnr;
     private long bestIteration;
+    /** Training time of the earlier segments of a resumed run. */
+    private final double secondsBefore;
+    /** The last validation of the earlier segments of a resumed run. */
+    private final List<MetricsLog.ValidationRow> validationBefore;
+    private long segmentStart;
+    private List<MetricsLog.ValidationRow> lastValidation = List.of();
 
     private TrainingLoop(Builder b) {
         this.distiller = b.distiller;
@@ -73,6 +79,8 @@ public final class TrainingLoop {
         this.config = b.config;
         this.bestPsnr = b.bestPsnr;
         this.bestIteration = b.bestIteration;
+        this.secondsBefore = b.secondsBefore;
+        this.validationBefore = List.copyOf(b.validationBefore);
     }
 
     /** A builder. */
@@ -80,9 +88,19 @@ public final class TrainingLoop {
         return new Builder();
     }
 
-    /** What a finished run measured. */
+    /**
+     * What a finished run measured, over all its segments when it was resumed.
+     *
+     * @param iterations the iterations done
+     * @param bestPsnr the best validation PSNR (first set), or -infinity
+     * @param bestIteration where it was reached
+     * @param lastValidation the last validation (of an earlier segment if this one did not validate)
+     * @param lastCheckpoint the last checkpoint written in this segment, or {@code null}
+     * @param trainingSeconds the training time of every segment of the run
+     */
     public record Summary(long iterations, double bestPsnr, long bestIteration,
-            List<MetricsLog.ValidationRow> lastValidation, CheckpointStore.Saved lastCheckpoint) {}
+            List<MetricsLog.ValidationRow> lastValidation, CheckpointStore.Saved lastCheckpoint,
+            double trainingSeconds) {}
 
     /**
      * Trains from the distiller's current iteration to the last one.
@@ -93,8 +111,9 @@ public final class TrainingLoop {
      */
     public Summary run() throws IOException {
         List<String> names = distiller.loss().terms().stream().map(t -> t.name()).toList();
-        List<MetricsLog.ValidationRow> lastValidation = List.of();
+        lastValidation = validationBefore;
         CheckpointStore.Saved last = null;
+        segmentStart = System.nanoTime();
         NDManager manager = distiller.manager();
         try (MetricsLog log = new MetricsLog(run, names, distiller.iteration())) {
             while (distiller.iteration() < iterations) {
@@ -140,7 +159,12 @@ public final class TrainingLoop {
                 }
             }
         }
-        return new Summary(distiller.iteration(), bestPsnr, bestIteration, lastValidation, last);
+        return new Summary(distiller.iteration(), bestPsnr, bestIteration, lastValidation, last, trainingSeconds());
+    }
+
+    /** The training time of the run so far, earlier segments included. */
+    private double trainingSeconds() {
+        return secondsBefore + (System.nanoTime() - segmentStart) / 1e9;
     }
 
     private List<MetricsLog.ValidationRow> validate(long it, NDManager manager) throws IOException {
@@ -170,6 +194,8 @@ public final class TrainingLoop {
             info.set("config", config);
         }
         info.set("environment", JSON.valueToTree(ComputeEnvironment.current()));
+        info.put("training_seconds", trainingSeconds());
+        info.set("last_validation", JSON.valueToTree(lastValidation));
         CheckpointStore store = run.checkpoints();
         CheckpointStore.Saved saved = store.save(it, distiller.state(), StateDict.of(distiller.student()),
                 distiller.studentEma() == null ? null : StateDict.of(distiller.studentEma()), info);
@@ -208,6 +234,8 @@ public final class TrainingLoop {
         private JsonNode config;
         private double bestPsnr = Double.NEGATIVE_INFINITY;
         private long bestIteration;
+        private double secondsBefore;
+        private List<MetricsLog.ValidationRow> validationBefore = List.of();
 
         private Builder() {}
 
@@ -272,6 +300,28 @@ public final class TrainingLoop {
         public Builder optBest(double psnr, long iteration) {
             this.bestPsnr = psnr;
             this.bestIteration = iteration;
+            return this;
+        }
+
+        /**
+         * Continues a run from a checkpoint's {@code training_state.json}: its best score, its training time and its last
+         * validation, so that the results of a resumed run cover all its segments.
+         *
+         * @param info the checkpoint's metadata
+         * @return this
+         */
+        public Builder optResumedFrom(JsonNode info) {
+            JsonNode best = info.get("best_psnr");
+            if (best != null && best.isNumber()) {
+                optBest(best.asDouble(), info.path("best_iteration").asLong());
+            }
+            this.secondsBefore = info.path("training_seconds").asDouble(0);
+            List<MetricsLog.ValidationRow> rows = new ArrayList<>();
+            for (JsonNode r : info.path("last_validation")) {
+                rows.add(new MetricsLog.ValidationRow(r.path("iteration").asLong(), r.path("set").asText(),
+                        r.path("psnr").asDouble(), r.path("ssim").asDouble()));
+            }
+            this.validationBefore = rows;
             return this;
         }
 

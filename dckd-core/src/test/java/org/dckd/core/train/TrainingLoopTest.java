@@ -106,16 +106,35 @@ class TrainingLoopTest {
     }
 
     @Test
-    void anExistingRunFolderIsNeverOverwrittenUnlessAsked(@TempDir Path dir) throws Exception {
-        Path run = dir.resolve("run");
-        Files.createDirectories(run);
-        Files.writeString(run.resolve("precious.txt"), "keep me");
+    void anExistingRunFolderIsNeverOverwrittenUnlessAskedAndAUsersFolderNever(@TempDir Path dir) throws Exception {
+        // a folder with the user's files: never replaced, not even when asked
+        Path mine = dir.resolve("mine");
+        Files.createDirectories(mine);
+        Files.writeString(mine.resolve("precious.txt"), "keep me");
+        for (boolean overwrite : new boolean[] {false, true}) {
+            FileAlreadyExistsException e = assertThrows(FileAlreadyExistsException.class,
+                    () -> RunDirectory.create(mine, overwrite));
+            assertTrue(e.getMessage().contains("precious.txt") && e.getMessage().contains("choose another --out"),
+                    e.getMessage());
+        }
+        assertEquals("keep me", Files.readString(mine.resolve("precious.txt")));
+
+        // a run folder with a checkpoint: refused unless asked, then replaced
+        RunDirectory run = RunDirectory.create(dir.resolve("run"), false);
+        Files.createDirectories(run.resolve("checkpoints/iter_00000002"));
+        for (String f : new String[] {"student.safetensors", "training_state.safetensors", "training_state.json"}) {
+            Files.writeString(run.resolve("checkpoints/iter_00000002/" + f), "x");
+        }
+        Files.writeString(run.resolve("metrics.csv"), "iteration\n");
+        assertTrue(run.checkpoints().latest().isPresent());
         FileAlreadyExistsException e = assertThrows(FileAlreadyExistsException.class,
-                () -> RunDirectory.create(run, false));
+                () -> RunDirectory.create(run.root(), false));
         assertTrue(e.getMessage().contains("--resume") && e.getMessage().contains("--overwrite"), e.getMessage());
-        assertEquals("keep me", Files.readString(run.resolve("precious.txt")));
-        RunDirectory.create(run, true);
-        assertTrue(Files.notExists(run.resolve("precious.txt")));
+        assertTrue(Files.exists(run.resolve("metrics.csv")));
+        RunDirectory.create(run.root(), true);
+        assertTrue(Files.notExists(run.resolve("metrics.csv")));
+        assertTrue(Files.notExists(run.resolve("checkpoints/iter_00000002")));
+        assertTrue(Files.isRegularFile(run.resolve(RunDirectory.MARKER)));
     }
 
     @Test

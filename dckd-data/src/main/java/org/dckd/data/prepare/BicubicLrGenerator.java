@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.dckd.data.files.OutputLocations;
 import org.dckd.data.image.Image;
 import org.dckd.data.image.ImageFiles;
 import org.dckd.data.resize.MatlabBicubic;
@@ -83,9 +84,12 @@ public final class BicubicLrGenerator {
      * @return what was done
      * @throws org.dckd.data.image.ImageReadException if an HR image cannot be read (naming it)
      * @throws InvalidDataException if an HR image is smaller than the scale (naming it)
+     * @throws org.dckd.data.files.UnsafeOutputException if the LR folder is, contains or lies inside the HR folder
      * @throws IOException if writing fails
      */
     public Report generate() throws IOException {
+        // LR images written into (or over) the HR folder would be read back as HR images, or replace them
+        OutputLocations.of("the LR folder", output).input("the HR folder", hrFolder).check();
         List<Path> files = hrFiles != null ? hrFiles : ImageFiles.listImages(hrFolder);
         Files.createDirectories(output);
         AtomicInteger generated = new AtomicInteger();

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.dckd.data.files.OutputLocations;
 import org.dckd.data.image.Image;
 import org.dckd.data.image.ImageFiles;
 import org.dckd.data.resize.MatlabBicubic;
@@ -151,6 +152,8 @@ public final class SubImageExtractor {
      * @throws IOException if writing fails
      */
     public Report extract() throws IOException {
+        OutputLocations.of("the HR sub-image folder", hrOutput).output("the LR sub-image folder", lrOutput)
+                .input("the HR folder", hrFolder).input("the LR folder", lrFolder).check();
         List<Path> hrFiles = this.hrFiles != null ? this.hrFiles : ImageFiles.listImages(hrFolder);
         if (hrFiles.isEmpty()) {
             throw new InvalidDataException("HR folder " + hrFolder + " contains no images", hrFolder);

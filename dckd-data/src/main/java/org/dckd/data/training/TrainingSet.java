@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 
+import org.dckd.data.files.OutputLocations;
 import org.dckd.data.image.ImageFileInfo;
 import org.dckd.data.image.ImageFiles;
 import org.dckd.data.prepare.BicubicLrGenerator;
@@ -120,6 +121,8 @@ public final class TrainingSet {
             built.add(sb);
             listHrFiles(sb, scale, candidates);
             if (f.generateLr()) {
+                OutputLocations.of("training source " + f.name() + ": lr_cache", f.lrFolder())
+                        .input("its hr folder", f.hrFolder()).check();
                 List<Path> hrFiles = new ArrayList<>();
                 for (int i = sb.first; i < candidates.size(); i++) {
                     hrFiles.add(candidates.get(i).hr);
