@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -59,6 +60,26 @@ public abstract class SrBackbone extends AbstractBlock implements TappedNetwork 
     /** Initialises all parameters for 3-channel float32 input. */
     public void initialize(NDManager manager) {
         initialize(manager, DataType.FLOAT32, new Shape(1, 3, 64, 64));
+    }
+
+    /**
+     * An upper estimate of the memory one inference pass needs per LR input pixel, in bytes, used to choose tiles for
+     * large images ({@code SuperResolver}). The default assumes at most 16 feature maps of the widest layer alive at
+     * once plus the input and output, {@code 4 (16 C + 6 s^2)} bytes, with {@code C} the largest output width of any
+     * parameter (initialised network); networks with other big intermediates (attention) add theirs.
+     *
+     * @return bytes per LR pixel
+     */
+    public long inferenceBytesPerPixel() {
+        long widest = 0;
+        for (Parameter p : TorchModule.parameters(this).values()) {
+            Shape shape = p.getArray().getShape();
+            if (shape.dimension() >= 2) {
+                widest = Math.max(widest, shape.get(0));
+            }
+        }
+        long s = scale();
+        return Float.BYTES * (16 * Math.max(widest, 3) + 6 * s * s);
     }
 
     /** The number of parameter elements (initialised network). */

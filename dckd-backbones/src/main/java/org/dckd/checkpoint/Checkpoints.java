@@ -259,6 +259,15 @@ public final class Checkpoints {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ch.force(true);
             }
+        } catch (FileSystemException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            // e.g. "No space left on device", which names no file by itself
+            throw new IOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+        try {
             if (replace) {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             } else {

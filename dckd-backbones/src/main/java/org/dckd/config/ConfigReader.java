@@ -1,6 +1,10 @@
 package org.dckd.config;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -21,6 +25,13 @@ import com.fasterxml.jackson.databind.introspect.AnnotatedClass;
 import com.fasterxml.jackson.databind.introspect.AnnotatedClassResolver;
 import com.fasterxml.jackson.databind.jsontype.NamedType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.AliasEvent;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.NodeEvent;
 
 import org.dckd.backbones.Backbones;
 
@@ -96,11 +107,47 @@ public final class ConfigReader {
      */
     public static JsonNode readTree(ObjectMapper mapper, Path file) {
         try {
-            return mapper.readTree(Files.readAllBytes(file));
+            long size = Files.size(file);
+            if (size > MAX_CONFIG_BYTES) {
+                throw new ConfigException(file + ": the file has " + size + " bytes; a config is a small text file (at"
+                        + " most " + MAX_CONFIG_BYTES + " bytes): is it the right file?");
+            }
+            byte[] bytes = Files.readAllBytes(file);
+            if (mapper.getFactory() instanceof YAMLFactory) {
+                rejectAliases(file, bytes);
+            }
+            return mapper.readTree(bytes);
         } catch (NoSuchFileException e) {
             throw new ConfigException("config file not found: " + file, e);
         } catch (IOException e) {
             throw new ConfigException(file + ": " + describe(e), e);
+        }
+    }
+
+    /** The largest config file read (configs are a few KB; a huge file is a mistake, and slow to parse). */
+    public static final long MAX_CONFIG_BYTES = 1 << 20;
+
+    /**
+     * YAML anchors and aliases ({@code &x} / {@code *x}) are refused: the YAML reader behind the typed configs does not
+     * expand them (an alias would silently become the anchor's name as a string).
+     */
+    private static void rejectAliases(Path file, byte[] bytes) {
+        LoaderOptions options = new LoaderOptions();
+        options.setCodePointLimit((int) MAX_CONFIG_BYTES);
+        try (Reader reader = new InputStreamReader(new ByteArrayInputStream(bytes), StandardCharsets.UTF_8)) {
+            for (Event event : new Yaml(options).parse(reader)) {
+                String anchor = event instanceof AliasEvent alias ? "*" + alias.getAnchor()
+                        : event instanceof NodeEvent node && node.getAnchor() != null ? "&" + node.getAnchor() : null;
+                if (anchor != null) {
+                    throw new ConfigException(file + ": line " + (event.getStartMark().getLine() + 1) + ": YAML "
+                            + (anchor.startsWith("*") ? "alias " : "anchor ") + anchor + " is not supported in dckd "
+                            + "configs; write the value out (or use --set to override a key)");
+                }
+            }
+        } catch (YAMLException e) {
+            return; // a syntax error: Jackson reports it with its line below
+        } catch (IOException e) {
+            throw new ConfigException(file + ": " + e.getMessage(), e);
         }
     }
 

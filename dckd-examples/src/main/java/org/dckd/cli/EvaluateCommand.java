@@ -69,6 +69,11 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Overlap of neighbouring tiles in LR pixels (default: ${DEFAULT-VALUE}).")
     int tileOverlap;
 
+    @Option(names = "--memory-budget", paramLabel = "SIZE",
+            description = "Memory one inference pass may use (e.g. 2g); with --tile 0 a larger image runs in tiles that "
+                    + "fit, with a log line (default: a quarter of the physical memory, at most 8g).")
+    String memoryBudget;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -101,8 +106,12 @@ final class EvaluateCommand implements Callable<Integer> {
         } else {
             try (NDManager manager = NDManager.newBaseManager()) {
                 SrBackbone net = BackboneLoader.build(config, weights, manager);
-                SuperResolver resolver = SuperResolver.builder().setNetwork(net).optTile(tile)
-                        .optTileOverlap(tile > 0 ? tileOverlap : 0).build();
+                SuperResolver.Builder builder = SuperResolver.builder().setNetwork(net).optTile(tile)
+                        .optTileOverlap(tile > 0 ? tileOverlap : 0);
+                if (memoryBudget != null) {
+                    builder.optMemoryBudget(SuperResolver.parseBytes(memoryBudget, "--memory-budget"));
+                }
+                SuperResolver resolver = builder.build();
                 out.printf(Locale.ROOT, "%s x%d (%,d parameters) on %s: %d images%n", model, scale,
                         net.parameterCount(), data, set.size());
                 out.flush();

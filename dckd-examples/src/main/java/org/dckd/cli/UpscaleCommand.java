@@ -57,6 +57,11 @@ final class UpscaleCommand implements Callable<Integer> {
             description = "Overlap of neighbouring tiles (default: ${DEFAULT-VALUE}).")
     int tileOverlap;
 
+    @Option(names = "--memory-budget", paramLabel = "SIZE",
+            description = "Memory one inference pass may use (e.g. 2g); with --tile 0 a larger image runs in tiles that "
+                    + "fit, with a log line (default: a quarter of the physical memory, at most 8g).")
+    String memoryBudget;
+
     @Option(names = "--overwrite", description = "Replace existing output files (default: refuse).")
     boolean overwrite;
 
@@ -81,14 +86,20 @@ final class UpscaleCommand implements Callable<Integer> {
         Files.createDirectories(output);
         try (NDManager manager = NDManager.newBaseManager()) {
             SrBackbone net = BackboneLoader.build(BackboneLoader.config(model, scale), weights, manager);
-            SuperResolver resolver = SuperResolver.builder().setNetwork(net).optTile(tile)
-                    .optTileOverlap(tile > 0 ? Math.min(tileOverlap, tile - 1) : 0).build();
+            SuperResolver.Builder builder = SuperResolver.builder().setNetwork(net).optTile(tile)
+                    .optTileOverlap(tile > 0 ? Math.min(tileOverlap, tile - 1) : 0);
+            if (memoryBudget != null) {
+                builder.optMemoryBudget(SuperResolver.parseBytes(memoryBudget, "--memory-budget"));
+            }
+            SuperResolver resolver = builder.build();
             for (int i = 0; i < files.size(); i++) {
                 long t0 = System.nanoTime();
                 Image lr = ImageFiles.read(files.get(i));
                 Image sr;
                 try (NDManager scope = manager.newSubManager()) {
                     sr = BenchmarkEvaluator.upscale(resolver, lr, scope);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(files.get(i) + ": " + e.getMessage(), e);
                 }
                 ImageFiles.writePng(sr.quantized(), targets.get(i),
                         overwrite ? ImageFiles.IfExists.REPLACE : ImageFiles.IfExists.FAIL);

@@ -81,6 +81,18 @@ public final class SwinIr extends SrBackbone {
     private Conv2d convLast;
 
     /**
+     * Adds the attention of the widest stage to {@link SrBackbone#inferenceBytesPerPixel}: each head holds a
+     * {@code window^2 x window^2} matrix per window, {@code window^2} floats per pixel, three times (scores, bias and
+     * mask, softmax).
+     */
+    @Override
+    public long inferenceBytesPerPixel() {
+        long heads = config.numHeads().stream().mapToLong(Integer::longValue).max().orElse(1);
+        long window = config.windowSize();
+        return super.inferenceBytesPerPixel() + Float.BYTES * 3 * heads * window * window;
+    }
+
+    /**
      * Builds an uninitialised network.
      *
      * @param config the configuration

@@ -124,6 +124,8 @@ public final class BenchmarkEvaluator {
         long t0 = System.nanoTime();
         try (NDManager scope = manager.newSubManager()) {
             sr = upscale(resolver, sample.lr(), scope);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("image " + sample.name() + ": " + e.getMessage(), e);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         QualityScore q = ImageQuality.evaluate(sr, sample.hr(), resolver.network().scale());

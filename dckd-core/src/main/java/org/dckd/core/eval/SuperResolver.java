@@ -1,5 +1,6 @@
 package org.dckd.core.eval;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,6 +13,8 @@ import ai.djl.training.ParameterStore;
 
 import org.dckd.backbones.SrBackbone;
 import org.dckd.nn.DjlRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs a super-resolution network on whole images, optionally in overlapping tiles.
@@ -20,7 +23,8 @@ import org.dckd.nn.DjlRuntime;
  * official RLFN weights) is handled here. Outputs are not clamped. With tiling, the image is covered by
  * {@code tile x tile} LR windows with stride {@code tile - overlap} (the last window flush with the border) and the
  * overlapping outputs are averaged, as SwinIR's test script does. Every tile runs in its own {@link NDManager} scope, so
- * memory stays bounded by one tile whatever the image size.
+ * memory stays bounded by one tile whatever the image size. Without a tile size, an image too large for the memory
+ * budget ({@link Builder#optMemoryBudget}) is tiled automatically, with a log line.
  */
 public final class SuperResolver {
 
@@ -28,14 +32,59 @@ public final class SuperResolver {
         DjlRuntime.ensureOffline();
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(SuperResolver.class);
+
+    /** The system property that sets the default inference memory budget ({@code 2g}, {@code 512m}, bytes). */
+    public static final String MEMORY_BUDGET_PROPERTY = "dckd.inference.memoryBudget";
+
     private final SrBackbone network;
     private final int tile;
     private final int overlap;
+    private final long memoryBudget;
 
     private SuperResolver(Builder builder) {
         this.network = builder.network;
         this.tile = builder.tile;
         this.overlap = builder.overlap;
+        this.memoryBudget = builder.memoryBudget > 0 ? builder.memoryBudget : defaultMemoryBudget();
+    }
+
+    /**
+     * The default inference memory budget: the {@value #MEMORY_BUDGET_PROPERTY} system property, else a quarter of
+     * the machine's physical memory (at least 512 MB, at most 8 GB).
+     */
+    public static long defaultMemoryBudget() {
+        String set = System.getProperty(MEMORY_BUDGET_PROPERTY);
+        if (set != null) {
+            return parseBytes(set, MEMORY_BUDGET_PROPERTY);
+        }
+        long physical = 8L << 30;
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            physical = os.getTotalMemorySize();
+        }
+        return Math.max(512L << 20, Math.min(8L << 30, physical / 4));
+    }
+
+    /**
+     * Parses a byte count: a number with an optional {@code k}, {@code m} or {@code g} suffix (powers of 1024).
+     *
+     * @param text the text, e.g. {@code 2g}
+     * @param what where it came from, for the error message
+     * @return the bytes
+     */
+    public static long parseBytes(String text, String what) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        int shift = t.endsWith("k") ? 10 : t.endsWith("m") ? 20 : t.endsWith("g") ? 30 : 0;
+        try {
+            long v = Long.parseLong(shift == 0 ? t : t.substring(0, t.length() - 1));
+            if (v <= 0 || v > (Long.MAX_VALUE >> shift)) {
+                throw new NumberFormatException();
+            }
+            return v << shift;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + ": '" + text + "' is not a positive byte count such as 512m "
+                    + "or 4g");
+        }
     }
 
     /** A builder. */
@@ -61,10 +110,40 @@ public final class SuperResolver {
             throw new IllegalArgumentException("input " + w + "x" + h + " is smaller than the network's minimum "
                     + network.minInputSize() + "x" + network.minInputSize());
         }
-        if (tile <= 0 || (h <= tile && w <= tile)) {
+        if (tile > 0) {
+            return h <= tile && w <= tile ? forward(lr) : tiled(lr, tile, overlap);
+        }
+        // whole images, unless that would not fit the memory budget: then tiles that do
+        long n = lr.getShape().get(0);
+        long bytes = network.inferenceBytesPerPixel() * n * h * w;
+        if (bytes <= memoryBudget) {
             return forward(lr);
         }
-        return tiled(lr);
+        int auto = autoTile(n);
+        int autoOverlap = Math.min(16, auto / 4);
+        LOG.info("A {}x{} input needs about {} MB in one pass, more than the inference memory budget of {} MB: "
+                + "running it in {} px tiles (overlap {}); set a tile size, or a larger budget, to choose otherwise",
+                w, h, bytes >> 20, memoryBudget >> 20, auto, autoOverlap);
+        return tiled(lr, auto, autoOverlap);
+    }
+
+    /** The largest tile side (a multiple of 8) whose pass fits the memory budget. */
+    private int autoTile(long batch) {
+        long pixels = memoryBudget / Math.max(1, network.inferenceBytesPerPixel() * batch);
+        int side = (int) Math.min(Integer.MAX_VALUE, (long) Math.floor(Math.sqrt(pixels)));
+        side -= side % 8;
+        int min = Math.max(network.minInputSize(), 32);
+        if (side < min) {
+            throw new IllegalArgumentException("even a " + min + " px tile needs about "
+                    + ((network.inferenceBytesPerPixel() * batch * min * min) >> 20) + " MB, more than the inference"
+                    + " memory budget of " + (memoryBudget >> 20) + " MB; raise the budget");
+        }
+        return side;
+    }
+
+    /** The memory budget of one inference pass, in bytes (see {@link Builder#optMemoryBudget}). */
+    public long memoryBudget() {
+        return memoryBudget;
     }
 
     private NDArray forward(NDArray lr) {
@@ -82,7 +161,7 @@ public final class SuperResolver {
         }
     }
 
-    private NDArray tiled(NDArray lr) {
+    private NDArray tiled(NDArray lr, int tile, int overlap) {
         int s = network.scale();
         long n = lr.getShape().get(0);
         int c = Math.toIntExact(lr.getShape().get(1));
@@ -149,6 +228,7 @@ public final class SuperResolver {
         private SrBackbone network;
         private int tile;
         private int overlap = 8;
+        private long memoryBudget;
 
         private Builder() {}
 
@@ -158,12 +238,30 @@ public final class SuperResolver {
             return this;
         }
 
-        /** Tile size in LR pixels; 0 (default) runs whole images. */
+        /**
+         * Tile size in LR pixels; 0 (default) runs whole images, or tiles when an image would exceed the memory budget.
+         */
         public Builder optTile(int tile) {
             if (tile < 0) {
                 throw new IllegalArgumentException("tile must be >= 0, got " + tile);
             }
             this.tile = tile;
+            return this;
+        }
+
+        /**
+         * The memory one inference pass may use (default {@link SuperResolver#defaultMemoryBudget()}). With tile 0, an
+         * image whose estimated pass ({@link SrBackbone#inferenceBytesPerPixel}) exceeds it runs in the largest tiles
+         * that fit, and says so in the log.
+         *
+         * @param bytes the budget
+         * @return this
+         */
+        public Builder optMemoryBudget(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("memory budget must be > 0, got " + bytes);
+            }
+            this.memoryBudget = bytes;
             return this;
         }
 

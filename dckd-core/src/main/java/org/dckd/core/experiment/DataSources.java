@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -53,16 +54,10 @@ public final class DataSources {
             return loader(config, position);
         }
         if (type.equals("procedural")) {
-            checkKeys(data, "type", "images", "size", "patch", "batch_size");
-            int images = data.path("images").asInt(32);
-            int size = data.path("size").asInt(256);
-            int patch = data.path("patch").asInt(48);
-            int batch = data.path("batch_size").asInt(16);
-            if (images < 1 || patch < 4 || batch < 1) {
-                throw new ConfigException("at 'data': images, patch (>= 4) and batch_size must be positive");
-            }
-            return new ProceduralBatches(images, size, config.scale(), patch, batch, config.seed(),
-                    position == null ? 0 : position.asLong());
+            Procedural p = ConfigReader.convert(ConfigReader.jsonMapper(), data, Procedural.class, "data");
+            p.check(config.scale(), Runtime.getRuntime().maxMemory());
+            return new ProceduralBatches(p.images(), p.size(), config.scale(), p.patch(), p.batchSize(),
+                    config.seed(), position == null ? 0 : position.asLong());
         }
         throw new ConfigException("at 'data.type': unknown data source type '" + type + "'; use type: procedural,"
                 + " or no type with 'sources:' (DIV2K, Flickr2K, paired or HR-only folders)");
@@ -152,12 +147,38 @@ public final class DataSources {
         };
     }
 
-    private static void checkKeys(JsonNode data, String... known) {
-        java.util.List<String> k = java.util.List.of(known);
-        data.fieldNames().forEachRemaining(f -> {
-            if (!k.contains(f)) {
-                throw new ConfigException("at 'data." + f + "': unknown key; known keys: " + k);
+    /**
+     * The {@code data:} section of procedural (built-in) images: {@code images} [32] rendered once, of {@code size} [256]
+     * px, LR patches of {@code patch} [48] px, {@code batch_size} [16] samples per batch. Typed and strict: a value of
+     * the wrong type or an unknown key is an error naming it.
+     */
+    record Procedural(@JsonProperty("type") String type, @JsonProperty("images") Integer images,
+            @JsonProperty("size") Integer size, @JsonProperty("patch") Integer patch,
+            @JsonProperty("batch_size") Integer batchSize) {
+
+        Procedural {
+            images = images == null ? 32 : images;
+            size = size == null ? 256 : size;
+            patch = patch == null ? 48 : patch;
+            batchSize = batchSize == null ? 16 : batchSize;
+        }
+
+        /** Refuses values that cannot work, and a pool of images larger than half the heap (with the estimate). */
+        void check(int scale, long maxHeap) {
+            if (images < 1 || patch < 4 || batchSize < 1) {
+                throw new ConfigException("at 'data': images (>= 1), patch (>= 4) and batch_size (>= 1) must be "
+                        + "positive; got images " + images + ", patch " + patch + ", batch_size " + batchSize);
             }
-        });
+            if (size < (long) patch * scale) {
+                throw new ConfigException("at 'data.size': procedural images of " + size + " px are smaller than an "
+                        + "HR patch of " + (long) patch * scale + " px (patch " + patch + " x scale " + scale + ")");
+            }
+            long bytes = (long) images * size * size * 3 * Float.BYTES;
+            if (bytes > maxHeap / 2) {
+                throw new ConfigException(String.format(java.util.Locale.ROOT, "at 'data': %d procedural images of "
+                        + "%d px are rendered into memory and would need %.1f GB of heap, more than half of this JVM's"
+                        + " %.1f GB (-Xmx); use fewer or smaller images", images, size, bytes / 1e9, maxHeap / 1e9));
+            }
+        }
     }
 }

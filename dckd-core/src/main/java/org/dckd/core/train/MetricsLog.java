@@ -57,6 +57,10 @@ public final class MetricsLog implements AutoCloseable {
         List<String> keep = new ArrayList<>();
         keep.add(header);
         if (Files.exists(file)) {
+            if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException(file + " is not a regular file; the run folder holds something dckd did not"
+                        + " write");
+            }
             List<String> lines = Files.readAllLines(file);
             if (!lines.isEmpty() && !lines.get(0).equals(header)) {
                 throw new IOException(file + " has other columns (" + lines.get(0) + ") than this run ("
@@ -69,7 +73,11 @@ public final class MetricsLog implements AutoCloseable {
                 }
             }
         }
-        Files.write(file, keep, StandardCharsets.UTF_8);
+        try {
+            Files.write(file, keep, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw named(file, e);
+        }
     }
 
     /** Accumulates one step. */
@@ -98,9 +106,13 @@ public final class MetricsLog implements AutoCloseable {
             sb.append(',').append(fmt(means.get(t)));
         }
         sb.append(',').append(fmt(row.gradNorm())).append(',').append(String.format(Locale.ROOT, "%.4f", row.secondsPerStep()));
-        out.write(sb.toString());
-        out.newLine();
-        out.flush();
+        try {
+            out.write(sb.toString());
+            out.newLine();
+            out.flush();
+        } catch (IOException e) {
+            throw named(metrics, e);
+        }
         sums.clear();
         count = 0;
         seconds = 0;
@@ -113,7 +125,17 @@ public final class MetricsLog implements AutoCloseable {
         for (ValidationRow r : rows) {
             lines.add(String.format(Locale.ROOT, "%d,%s,%.6f,%.7f", r.iteration(), r.set(), r.psnr(), r.ssim()));
         }
-        Files.write(validation, lines, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        try {
+            Files.write(validation, lines, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw named(validation, e);
+        }
+    }
+
+    /** An I/O error that names the file (a full disk reports only "No space left on device"). */
+    private static IOException named(Path file, IOException e) {
+        return e instanceof java.nio.file.FileSystemException ? e
+                : new IOException("cannot write " + file + ": " + e.getMessage(), e);
     }
 
     /** The metrics file. */

@@ -140,6 +140,15 @@ public final class ImageFiles {
             throw new ImageReadException(file, ImageReadException.Reason.NOT_FOUND, "not a regular file", null);
         }
         BufferedImage decoded;
+        try {
+            if (PngChunks.isPng(file)) {
+                PngChunks.verify(file); // the PNG decoder does not check CRCs: a damaged IDAT would decode silently
+            }
+        } catch (ImageReadException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new ImageReadException(file, ImageReadException.Reason.IO_ERROR, String.valueOf(e.getMessage()), e);
+        }
         try (ImageInputStream in = new FileImageInputStream(file.toFile())) {
             decoded = decode(file, in);
         } catch (ImageReadException e) {
@@ -423,6 +432,11 @@ public final class ImageFiles {
                 }
                 os.flush();
                 channel.force(true);
+            } catch (FileSystemException e) {
+                throw e;
+            } catch (IOException e) {
+                // e.g. "No space left on device", which names no file by itself
+                throw new IOException("cannot write " + file + ": " + e.getMessage(), e);
             }
             if (ifExists == IfExists.REPLACE) {
                 try {

@@ -178,6 +178,44 @@ class ImageFilesTest {
     }
 
     @Test
+    void aPngWithADamagedChunkIsCorruptNotSilentlyDecoded() throws IOException {
+        Path file = writeWithImageIo(noise(64, 64, 3), "png", "good.png");
+        byte[] bytes = Files.readAllBytes(file);
+        // the first IDAT chunk: flip one bit of its compressed data; the CRC no longer matches
+        int idat = indexOf(bytes, "IDAT".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        byte[] damaged = bytes.clone();
+        damaged[idat + 4 + 10] ^= 0x01;
+        Path bad = dir.resolve("bitflip.png");
+        Files.write(bad, damaged);
+        ImageReadException e = assertThrows(ImageReadException.class, () -> ImageFiles.read(bad));
+        assertEquals(ImageReadException.Reason.CORRUPT, e.reason());
+        assertTrue(e.getMessage().contains("bitflip.png") && e.getMessage().contains("chunk IDAT at byte " + (idat - 4))
+                && e.getMessage().contains("CRC"), e.getMessage());
+        // a chunk length that points past the end of the file
+        byte[] longer = bytes.clone();
+        longer[idat - 4] = 0x7f;
+        Path lie = dir.resolve("length.png");
+        Files.write(lie, longer);
+        ImageReadException l = assertThrows(ImageReadException.class, () -> ImageFiles.read(lie));
+        assertTrue(l.getMessage().contains("beyond the end"), l.getMessage());
+        // the undamaged file still reads
+        assertEquals(64, ImageFiles.read(file).width());
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not found");
+    }
+
+    @Test
     void truncatedJpegIsCorruptNotGrayFilled() throws IOException {
         Path file = writeWithImageIo(noise(64, 64, 4), "jpg", "whole.jpg");
         byte[] bytes = Files.readAllBytes(file);
