@@ -70,6 +70,19 @@ final class QuickstartCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Path root = out(this.out);
+        if (Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            boolean empty = Files.isDirectory(root, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            if (empty) {
+                try (java.util.stream.Stream<Path> entries = Files.list(root)) {
+                    empty = entries.findAny().isEmpty();
+                }
+            }
+            if (!empty) {
+                throw new java.nio.file.FileAlreadyExistsException(root.toString(), null, "quickstart writes its "
+                        + "configs, test images and runs into a new folder; this one is a file or not empty: choose "
+                        + "another --out");
+            }
+        }
         Files.createDirectories(root);
         Path test = root.resolve("testset");
         Files.createDirectories(test.resolve("HR"));

@@ -113,9 +113,7 @@ final class UpscaleCommand implements Callable<Integer> {
 
     /** {@code <name without its extension>_x<scale>.png}. */
     private String outputName(Path file) {
-        String name = file.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        return (dot > 0 ? name.substring(0, dot) : name) + "_x" + scale + ".png";
+        return ImageFiles.stem(file.getFileName().toString()) + "_x" + scale + ".png";
     }
 
     private static List<Path> inputs(Path input) throws IOException {

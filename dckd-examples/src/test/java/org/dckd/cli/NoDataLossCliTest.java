@@ -109,4 +109,14 @@ class NoDataLossCliTest {
         assertNotEquals(0, same.status());
         assertTrue(same.err().contains("same file"), same.err());
     }
+
+    @Test
+    void quickstartWritesOnlyIntoANewFolder(@TempDir Path dir) throws Exception {
+        Path mine = Files.createDirectories(dir.resolve("work"));
+        Files.writeString(mine.resolve("teacher.yaml"), "my own config");
+        CliRun r = CliRun.of("quickstart", "--out", mine.toString());
+        assertNotEquals(0, r.status());
+        assertTrue(r.err().contains("not empty"), r.err());
+        assertEquals("my own config", Files.readString(mine.resolve("teacher.yaml")));
+    }
 }

@@ -112,7 +112,7 @@ public final class BenchmarkSet implements Iterable<BenchmarkPair> {
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : (Iterable<Path>) s.filter(Files::isRegularFile).filter(ImageFiles::isImageFile)::iterator) {
                 String file = p.getFileName().toString();
-                String stem = file.substring(0, file.lastIndexOf('.'));
+                String stem = ImageFiles.stem(file);
                 Path previous = byStem.put(stem, p);
                 if (previous != null) {
                     throw new InvalidBenchmarkException("two images named " + stem + " in " + dir + ": "

@@ -82,6 +82,18 @@ public final class ImageFiles {
     private ImageFiles() {}
 
     /**
+     * A file name without its extension ({@code bird.png -> bird}); a name without one (or a dot file) is returned as
+     * it is.
+     *
+     * @param fileName a file name
+     * @return the stem
+     */
+    public static String stem(String fileName) {
+        int dot = fileName.lastIndexOf('.');
+        return dot > 0 ? fileName.substring(0, dot) : fileName;
+    }
+
+    /**
      * Whether a path's file name has an image extension ({@link #IMAGE_EXTENSIONS}, any case). Hidden files (names
      * starting with a dot, such as the {@code ._0001.png} metadata files macOS leaves in copied folders and zips) are
      * not image files.

@@ -4,6 +4,8 @@ import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.dckd.data.image.ImageFiles;
+
 /**
  * How an LR file is named after its HR file: a template with the placeholders {@code {name}} (the HR file name without
  * its extension), {@code {scale}} (the scale factor) and {@code {ext}} (the HR file's extension, without the dot).
@@ -57,9 +59,8 @@ public record FileNamePattern(String template) {
      * @return the LR file name, e.g. {@code 0001x4.png}
      */
     public String apply(String hrFileName, int scale) {
-        int dot = hrFileName.lastIndexOf('.');
-        String stem = dot > 0 ? hrFileName.substring(0, dot) : hrFileName;
-        String ext = dot > 0 ? hrFileName.substring(dot + 1) : "";
+        String stem = ImageFiles.stem(hrFileName);
+        String ext = stem.length() < hrFileName.length() ? hrFileName.substring(stem.length() + 1) : "";
         return template.replace("{name}", stem).replace("{scale}", Integer.toString(scale)).replace("{ext}", ext);
     }
 

@@ -299,7 +299,7 @@ public final class SubImageExtractor {
         int cw = Math.min(lrCrop, lr.width());
         int ch = Math.min(lrCrop, lr.height());
         String fileName = hrFile.getFileName().toString();
-        String stem = fileName.substring(0, fileName.lastIndexOf('.'));
+        String stem = ImageFiles.stem(fileName);
         List<MetaInfo.Entry> hrOut = new ArrayList<>(ys.length * xs.length);
         List<MetaInfo.Entry> lrOut = new ArrayList<>(ys.length * xs.length);
         int k = 0;

@@ -223,7 +223,7 @@ public final class TrainingSet {
         }
         for (String name : names) {
             Path hr = f.hrFolder().resolve(name);
-            String stem = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
+            String stem = ImageFiles.stem(name);
             Path previous = seen.put(stem, hr);
             if (previous != null) {
                 throw new InvalidDataException("training source " + f.name() + ": two HR images named " + stem + ": "
