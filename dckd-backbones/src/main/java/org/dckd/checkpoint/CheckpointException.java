@@ -37,7 +37,14 @@ public class CheckpointException extends RuntimeException {
         /** The state dict does not fit the network (missing, unexpected or mis-shaped keys). */
         STATE_DICT_MISMATCH,
         /** A file could not be written (it exists and overwriting was not requested, or the data cannot be stored). */
-        WRITE_REFUSED
+        WRITE_REFUSED,
+        /**
+         * Reading the file would allocate more memory than allowed: more than the configured limit
+         * ({@link Checkpoints#maxBytes()}), or far more than the file can honestly hold (views that expand a few bytes
+         * of storage into gigabytes, a pickle that rebuilds its containers over and over). Nothing that large was
+         * allocated.
+         */
+        TOO_LARGE
     }
 
     private final transient Path file;

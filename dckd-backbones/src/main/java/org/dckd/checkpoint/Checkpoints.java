@@ -50,6 +50,11 @@ import org.dckd.nn.DjlRuntime;
  *
  * <p>Tensors are returned C-contiguous and little-endian, whatever strides, storage sharing or byte order the file
  * used.
+ *
+ * <p><b>Limits.</b> A file cannot make the reader allocate more than it can honestly hold, nor more than
+ * {@link #maxBytes()} (4 GiB unless configured); pickled integers are limited to 100 digits, containers that refer to
+ * themselves are refused where Python would refuse them, and sizes are computed with overflow checks. Every content
+ * problem is a {@link CheckpointException} that names the file and the entry or key.
  */
 public final class Checkpoints {
 
@@ -59,6 +64,12 @@ public final class Checkpoints {
 
     /** The prefix {@code nn.DataParallel} adds to every key. */
     public static final String DATA_PARALLEL_PREFIX = "module.";
+
+    /** The system property that sets the default memory limit of a read (see {@link #maxBytes()}). */
+    public static final String MAX_BYTES_PROPERTY = "dckd.checkpoint.maxBytes";
+
+    /** The memory limit of a read when {@value #MAX_BYTES_PROPERTY} is not set: 4 GiB. */
+    public static final long DEFAULT_MAX_BYTES = 4L << 30;
 
     private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
     private static final byte[] EMPTY_ZIP_MAGIC = {'P', 'K', 5, 6};
@@ -83,7 +94,7 @@ public final class Checkpoints {
     /**
      * Reads the state dict stored under {@code entry} of a wrapper dict (for example {@code "params"} when a file
      * holds both {@code params} and {@code params_ema}). A {@code /}-separated path selects nested dicts
-     * ({@code "model/encoder"}).
+     * ({@code "model/encoder"}). The memory the read may allocate is bounded by {@link #maxBytes()}.
      *
      * @param file the checkpoint
      * @param entry the entry to read, or {@code null} for the automatic choice described in the class comment
@@ -93,24 +104,99 @@ public final class Checkpoints {
      *     content is unusable
      */
     public static StateDict read(Path file, String entry) throws IOException {
+        return read(file, entry, maxBytes());
+    }
+
+    /**
+     * Reads a state dict like {@link #read(Path, String)}, allocating at most {@code maxBytes} for the file's content
+     * (zip entries, storages, tensor data and the copies of strided views, counted together). Whatever the limit,
+     * a file cannot make the reader allocate more than it can honestly hold: zip entries may not inflate beyond
+     * their declared size, views may not expand their storage by more than a few times, and safetensors data ranges
+     * may not overlap (see {@code docs/checkpoints.md}, section "Limits").
+     *
+     * @param file the checkpoint
+     * @param entry the entry to read, or {@code null} for the automatic choice described in the class comment
+     * @param maxBytes the most bytes the read may allocate for the content (positive)
+     * @return the tensors by key, with a {@code module.} prefix removed
+     * @throws IOException if the file cannot be opened or read
+     * @throws CheckpointException if the content is truncated, corrupt, unsafe, not a checkpoint, or needs more than
+     *     {@code maxBytes} ({@link CheckpointException.Reason#TOO_LARGE}); the message names the file and the entry
+     *     or key concerned
+     * @throws IllegalArgumentException if {@code maxBytes} is not positive
+     */
+    public static StateDict read(Path file, String entry, long maxBytes) throws IOException {
         Objects.requireNonNull(file, "file");
+        ReadBudget budget = new ReadBudget(file, maxBytes);
+        try {
+            return readWithin(file, entry, budget);
+        } catch (StackOverflowError e) {
+            throw new CheckpointException(Reason.CORRUPT, file, "the content is nested too deeply or refers to "
+                    + "itself (the reader's stack overflowed); no state dict is structured like this", e);
+        } catch (CheckpointException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // a safety net: every content problem should already have been reported with its entry or key
+            throw new CheckpointException(Reason.CORRUPT, file, "unexpected failure while reading the content ("
+                    + e + "); the file is probably corrupt", e);
+        }
+    }
+
+    /**
+     * The default limit of {@link #read(Path, String, long)}: the system property {@value #MAX_BYTES_PROPERTY} if it
+     * is set (a number of bytes, optionally with a binary suffix {@code k}, {@code m}, {@code g} or {@code t}, e.g.
+     * {@code 512m} or {@code 8g}), else {@link #DEFAULT_MAX_BYTES} (4 GiB). The property is read at every call.
+     *
+     * @return the limit in bytes
+     * @throws IllegalArgumentException if the property is set but is not a positive size
+     */
+    public static long maxBytes() {
+        String value = System.getProperty(MAX_BYTES_PROPERTY);
+        if (value == null || value.isBlank()) {
+            return DEFAULT_MAX_BYTES;
+        }
+        String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+        int shift = switch (v.charAt(v.length() - 1)) {
+            case 'k' -> 10;
+            case 'm' -> 20;
+            case 'g' -> 30;
+            case 't' -> 40;
+            default -> 0;
+        };
+        String digits = shift == 0 ? v : v.substring(0, v.length() - 1);
+        try {
+            long n = Long.parseLong(digits);
+            if (n <= 0 || n > Long.MAX_VALUE >> shift) {
+                throw new NumberFormatException();
+            }
+            return n << shift;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("system property " + MAX_BYTES_PROPERTY + "='" + value + "' is not a "
+                    + "positive size in bytes (examples: 4294967296, 512m, 8g)");
+        }
+    }
+
+    private static StateDict readWithin(Path file, String entry, ReadBudget budget) throws IOException {
         Map<String, Tensor> tensors;
         CheckpointFormat format = detectFormat(file);
         switch (format) {
             case TORCH_ZIP -> {
                 try (ZipFile zip = openZip(file)) {
                     tensors = TorchCheckpointReader.readZip(file, zip,
-                            root -> StateDictSelector.select(file, root, entry));
+                            root -> StateDictSelector.select(file, root, entry), budget);
+                } catch (IllegalArgumentException e) {
+                    throw badZipName(file, e);
                 }
             }
             case NPZ -> {
                 try (ZipFile zip = openZip(file)) {
-                    tensors = flat(file, NumpyFormat.readNpz(file, zip), entry, format);
+                    tensors = flat(file, NumpyFormat.readNpz(file, zip, budget), entry, format);
+                } catch (IllegalArgumentException e) {
+                    throw badZipName(file, e);
                 }
             }
-            case SAFETENSORS -> tensors = flat(file, SafetensorsFormat.read(file), entry, format);
+            case SAFETENSORS -> tensors = flat(file, SafetensorsFormat.read(file, budget), entry, format);
             case TORCH_LEGACY -> tensors = TorchCheckpointReader.readLegacy(file,
-                    root -> StateDictSelector.select(file, root, entry));
+                    root -> StateDictSelector.select(file, root, entry), budget);
             default -> throw new IllegalStateException(format.toString());
         }
         return new StateDict(stripDataParallelPrefix(tensors), file);
@@ -147,6 +233,8 @@ public final class Checkpoints {
                 throw new CheckpointException(Reason.NOT_A_CHECKPOINT, file, "not a checkpoint: a zip archive with "
                         + "neither a data.pkl (torch.save) nor only .npy entries (numpy.savez); entries: " + names
                         + (zip.size() > names.size() ? " ..." : ""));
+            } catch (IllegalArgumentException e) {
+                throw badZipName(file, e);
             }
         }
         if (SafetensorsFormat.looksLike(head, n, size)) {
@@ -320,6 +408,12 @@ public final class Checkpoints {
         } catch (IOException e) {
             throw new CheckpointException(Reason.CORRUPT, file, "unreadable zip archive: " + e.getMessage(), e);
         }
+    }
+
+    /** {@link ZipFile} reports an entry name that is not valid UTF-8 with an {@link IllegalArgumentException}. */
+    private static CheckpointException badZipName(Path file, IllegalArgumentException e) {
+        return new CheckpointException(Reason.CORRUPT, file, "corrupt zip archive: an entry name in its central "
+                + "directory is not valid UTF-8 (" + e.getMessage() + ")", e);
     }
 
     private static boolean startsWith(byte[] head, int n, byte[] magic) {

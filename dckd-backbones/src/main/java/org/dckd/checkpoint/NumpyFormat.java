@@ -33,6 +33,7 @@ final class NumpyFormat {
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+    private static final Pattern DIMENSION = Pattern.compile("[0-9]+");
 
     private NumpyFormat() {}
 
@@ -41,18 +42,24 @@ final class NumpyFormat {
         return zip.size() > 0 && zip.stream().allMatch(e -> e.getName().endsWith(".npy"));
     }
 
-    /** Reads every array of an {@code .npz}, keyed by entry name without {@code .npy}, in archive order. */
-    static Map<String, Tensor> readNpz(Path file, ZipFile zip) {
+    /**
+     * Reads every array of an {@code .npz}, keyed by entry name without {@code .npy}, in archive order. Entries are
+     * read within the budget (see {@link TorchCheckpointReader#readEntry}).
+     */
+    static Map<String, Tensor> readNpz(Path file, ZipFile zip, ReadBudget budget) {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (ZipEntry e : Collections.list(zip.entries())) {
             String key = e.getName().substring(0, e.getName().length() - ".npy".length());
-            out.put(key, readNpy(file, key, TorchCheckpointReader.readEntry(file, zip, e)));
+            out.put(key, readNpy(file, key, TorchCheckpointReader.readEntry(file, zip, e, budget), budget));
         }
         return out;
     }
 
-    /** Parses one {@code .npy} record. */
-    static Tensor readNpy(Path file, String key, byte[] bytes) {
+    /**
+     * Parses one {@code .npy} record. A C-order little-endian array shares the record's bytes; a Fortran-order or
+     * big-endian one is copied (charged to the budget).
+     */
+    static Tensor readNpy(Path file, String key, byte[] bytes, ReadBudget budget) {
         if (bytes.length < 10 || !startsWith(bytes, MAGIC)) {
             throw new CheckpointException(Reason.CORRUPT, file, "array '" + key + "' is not an .npy record");
         }
@@ -71,7 +78,7 @@ final class NumpyFormat {
         } else {
             throw new CheckpointException(Reason.UNSUPPORTED, file, "array '" + key + "' uses .npy version " + major);
         }
-        if (headerLength < 0 || headerStart + headerLength > bytes.length) {
+        if (headerLength < 0 || headerLength > bytes.length - headerStart) {
             throw new CheckpointException(Reason.TRUNCATED, file, "array '" + key + "' ends inside its header");
         }
         String header = new String(bytes, headerStart, headerLength,
@@ -81,39 +88,81 @@ final class NumpyFormat {
         Matcher shapeM = SHAPE.matcher(header);
         if (!descr.find() || !fortran.find() || !shapeM.find()) {
             throw new CheckpointException(Reason.CORRUPT, file, "array '" + key + "' has a malformed header: "
-                    + header.trim());
+                    + clip(header.trim()));
         }
         String d = descr.group(1);
         DataType dataType = dataTypeOf(file, key, d);
         boolean bigEndian = d.charAt(0) == '>' && dataType.getNumOfBytes() > 1;
-        String[] dims = shapeM.group(1).split(",");
-        long[] shape = java.util.Arrays.stream(dims).map(String::trim).filter(s -> !s.isEmpty())
-                .mapToLong(Long::parseLong).toArray();
-        long numel = 1;
-        for (long s : shape) {
-            numel = Math.multiplyExact(numel, s);
-        }
+        long[] shape = parseShape(file, key, shapeM.group(1), major <= 2);
         int es = dataType.getNumOfBytes();
+        long numel = 1;
+        long needed;
+        try {
+            for (long dim : shape) {
+                numel = Math.multiplyExact(numel, dim);
+            }
+            needed = Math.multiplyExact(numel, (long) es);
+        } catch (ArithmeticException e) {
+            throw new CheckpointException(Reason.SIZE_MISMATCH, file, "array '" + key + "' has shape "
+                    + java.util.Arrays.toString(shape) + ", more elements or bytes than a 64-bit size can count");
+        }
+        if (needed > PickledTensor.MAX_BYTES) {
+            throw new CheckpointException(Reason.UNSUPPORTED, file, "array '" + key + "' has " + needed
+                    + " bytes; tensors over 2 GiB are not supported");
+        }
         int dataStart = headerStart + headerLength;
-        long needed = numel * es;
         if (bytes.length - dataStart < needed) {
             throw new CheckpointException(Reason.TRUNCATED, file, "array '" + key + "' holds " + (bytes.length
                     - dataStart) + " data bytes, its header announces " + needed);
         }
-        byte[] data = new byte[(int) needed];
-        System.arraycopy(bytes, dataStart, data, 0, data.length);
         long[] stride = new long[shape.length];
         boolean isFortran = fortran.group(1).equals("True");
         long s = 1;
         for (int i = 0; i < shape.length; i++) {
             int dim = isFortran ? i : shape.length - 1 - i;
             stride[dim] = s;
-            s *= shape[dim];
+            s *= shape[dim]; // bounded by numel, checked above
         }
-        StorageRecord record = new StorageRecord(key, dataType, numel);
-        record.setBytes(data);
-        return new PickledTensor(new StorageRecord.Slice(record, 0, numel), dataType, 0, shape, stride)
-                .materialise(file, key, bigEndian);
+        // the record's bytes as a byte storage; the array views [dataStart, dataStart + needed) of it
+        StorageRecord record = new StorageRecord(key, DataType.UINT8, bytes.length);
+        record.setBytes(bytes);
+        return new PickledTensor(new StorageRecord.Slice(record, dataStart, needed), dataType, 0, shape, stride)
+                .materialise(file, key, bigEndian, budget);
+    }
+
+    /**
+     * Parses the {@code shape} tuple of a header ({@code 2, 3} or {@code 4,} or empty). Python 2 wrote integers with
+     * an {@code L} suffix ({@code 2L, 3L}); like {@code numpy.load}, it is accepted in version 1 and 2 headers.
+     */
+    private static long[] parseShape(Path file, String key, String tuple, boolean allowLongSuffix) {
+        String content = tuple.trim();
+        if (content.isEmpty()) {
+            return new long[0];
+        }
+        String[] parts = content.split(",", -1);
+        int n = parts[parts.length - 1].trim().isEmpty() ? parts.length - 1 : parts.length;
+        long[] shape = new long[n];
+        for (int i = 0; i < n; i++) {
+            String dim = parts[i].trim();
+            if (allowLongSuffix && dim.endsWith("L")) {
+                dim = dim.substring(0, dim.length() - 1);
+            }
+            if (!DIMENSION.matcher(dim).matches()) {
+                throw new CheckpointException(Reason.CORRUPT, file, "array '" + key + "' has an invalid shape ("
+                        + clip(tuple) + "): '" + clip(parts[i].trim()) + "' is not a non-negative integer");
+            }
+            try {
+                shape[i] = Long.parseLong(dim);
+            } catch (NumberFormatException e) {
+                throw new CheckpointException(Reason.SIZE_MISMATCH, file, "array '" + key + "' has shape ("
+                        + clip(tuple) + "): dimension " + clip(dim) + " does not fit in 64 bits");
+            }
+        }
+        return shape;
+    }
+
+    private static String clip(String text) {
+        return text.length() > 120 ? text.substring(0, 120) + "..." : text;
     }
 
     private static DataType dataTypeOf(Path file, String key, String descr) {

@@ -8,15 +8,20 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import ai.djl.ndarray.types.DataType;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -33,6 +38,8 @@ final class SafetensorsFormat {
     static final long MAX_HEADER = 100_000_000L;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectReader JSON_READER = JSON.reader()
+            .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
     private static final Map<String, DataType> DTYPES = Map.ofEntries(
             Map.entry("F64", DataType.FLOAT64), Map.entry("F32", DataType.FLOAT32), Map.entry("F16", DataType.FLOAT16),
             Map.entry("BF16", DataType.BFLOAT16), Map.entry("I64", DataType.INT64), Map.entry("I32", DataType.INT32),
@@ -61,8 +68,14 @@ final class SafetensorsFormat {
         return n >= 2 && n <= MAX_HEADER;
     }
 
-    /** Reads every tensor, in header order. */
-    static Map<String, Tensor> read(Path file) throws IOException {
+    /**
+     * Reads every tensor, in header order. The header is validated as a whole before any tensor data is read: every
+     * entry's {@code [begin, end)} must hold exactly {@code numel * itemsize} bytes (computed with overflow checks),
+     * and the ranges must cover the data section exactly, without overlaps or holes (as the format requires), so the
+     * tensors together never need more memory than the file holds. Each tensor is charged to the budget before it is
+     * read.
+     */
+    static Map<String, Tensor> read(Path file, ReadBudget budget) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
@@ -72,15 +85,16 @@ final class SafetensorsFormat {
                 throw new CheckpointException(Reason.CORRUPT, file, "safetensors header length " + n
                         + " is not plausible");
             }
-            if (8 + n > size) {
+            if (n > size - 8) {
                 throw new CheckpointException(Reason.TRUNCATED, file, "the file is truncated: the safetensors "
                         + "header needs " + n + " bytes but the file has " + size);
             }
+            budget.charge(n, "the safetensors header");
             ByteBuffer headerBuf = ByteBuffer.allocate((int) n);
             readFully(file, ch, headerBuf, 8);
             JsonNode header;
             try {
-                header = JSON.readTree(new String(headerBuf.array(), StandardCharsets.UTF_8));
+                header = JSON_READER.readTree(new String(headerBuf.array(), StandardCharsets.UTF_8));
             } catch (JsonProcessingException e) {
                 throw new CheckpointException(Reason.CORRUPT, file, "malformed safetensors header JSON: "
                         + e.getOriginalMessage(), e);
@@ -89,50 +103,73 @@ final class SafetensorsFormat {
                 throw new CheckpointException(Reason.CORRUPT, file, "the safetensors header is not a JSON object");
             }
             long dataStart = 8 + n;
-            Map<String, Tensor> out = new LinkedHashMap<>();
+            long dataLength = size - dataStart;
+            List<Entry> entries = new ArrayList<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (e.getKey().equals("__metadata__")) {
                     continue;
                 }
-                out.put(e.getKey(), readTensor(file, ch, e.getKey(), e.getValue(), dataStart, size));
+                entries.add(parseEntry(file, e.getKey(), e.getValue(), dataStart, size));
+            }
+            checkLayout(file, entries, dataLength);
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            for (Entry e : entries) {
+                long length = e.end() - e.begin();
+                budget.charge(length, "tensor '" + e.key() + "'");
+                ByteBuffer data = ByteBuffer.allocate((int) length);
+                readFully(file, ch, data, dataStart + e.begin());
+                data.flip();
+                out.put(e.key(), new Tensor(e.dataType(), e.shape(), data.order(ByteOrder.LITTLE_ENDIAN)));
             }
             return out;
         }
     }
 
-    private static Tensor readTensor(Path file, FileChannel ch, String key, JsonNode info, long dataStart,
-            long fileSize) throws IOException {
+    /** One validated header entry: {@code [begin, end)} is relative to the data section. */
+    private record Entry(String key, DataType dataType, long[] shape, long begin, long end) {}
+
+    private static Entry parseEntry(Path file, String key, JsonNode info, long dataStart, long fileSize) {
         JsonNode dtype = info.get("dtype");
         JsonNode shape = info.get("shape");
         JsonNode offsets = info.get("data_offsets");
-        if (dtype == null || shape == null || offsets == null || !shape.isArray() || !offsets.isArray()
-                || offsets.size() != 2) {
+        if (!info.isObject() || dtype == null || shape == null || offsets == null || !shape.isArray()
+                || !offsets.isArray() || offsets.size() != 2) {
             throw new CheckpointException(Reason.CORRUPT, file, "safetensors entry '" + key
-                    + "' lacks dtype, shape or data_offsets: " + info);
+                    + "' lacks dtype, shape or data_offsets: " + clip(info.toString()));
         }
-        DataType dataType = DTYPES.get(dtype.asText());
+        DataType dataType = dtype.isTextual() ? DTYPES.get(dtype.asText()) : null;
         if (dataType == null) {
             throw new CheckpointException(Reason.UNSUPPORTED, file, "tensor '" + key + "' has safetensors dtype "
-                    + dtype.asText());
+                    + clip(dtype.toString()));
         }
         long[] dims = new long[shape.size()];
-        long numel = 1;
         for (int i = 0; i < dims.length; i++) {
-            dims[i] = shape.get(i).asLong(-1);
+            dims[i] = nonNegativeLong(shape.get(i));
             if (dims[i] < 0) {
-                throw new CheckpointException(Reason.CORRUPT, file, "tensor '" + key + "' has shape " + shape);
+                throw new CheckpointException(Reason.CORRUPT, file, "tensor '" + key + "' has shape "
+                        + clip(shape.toString()) + ": dimensions must be non-negative integers");
             }
-            numel = Math.multiplyExact(numel, dims[i]);
         }
-        long begin = offsets.get(0).asLong(-1);
-        long end = offsets.get(1).asLong(-1);
-        long expected = numel * dataType.getNumOfBytes();
+        long begin = nonNegativeLong(offsets.get(0));
+        long end = nonNegativeLong(offsets.get(1));
+        long expected;
+        try {
+            long numel = 1;
+            for (long d : dims) {
+                numel = Math.multiplyExact(numel, d);
+            }
+            expected = Math.multiplyExact(numel, (long) dataType.getNumOfBytes());
+        } catch (ArithmeticException e) {
+            throw new CheckpointException(Reason.SIZE_MISMATCH, file, "tensor '" + key + "' (" + dtype.asText()
+                    + clip(shape.toString()) + ") has more elements or bytes than a 64-bit size can count");
+        }
         if (begin < 0 || end < begin || end - begin != expected) {
             throw new CheckpointException(Reason.SIZE_MISMATCH, file, "tensor '" + key + "' (" + dtype.asText()
-                    + shape + ") needs " + expected + " bytes but data_offsets are " + offsets);
+                    + clip(shape.toString()) + ") needs " + expected + " bytes but data_offsets are "
+                    + clip(offsets.toString()));
         }
-        if (dataStart + end > fileSize) {
+        if (end > fileSize - dataStart) {
             throw new CheckpointException(Reason.TRUNCATED, file, "the file is truncated: tensor '" + key
                     + "' ends at byte " + (dataStart + end) + " of a " + fileSize + "-byte file");
         }
@@ -140,10 +177,50 @@ final class SafetensorsFormat {
             throw new CheckpointException(Reason.UNSUPPORTED, file, "tensor '" + key + "' has " + expected
                     + " bytes; tensors over 2 GiB are not supported");
         }
-        ByteBuffer data = ByteBuffer.allocate((int) expected);
-        readFully(file, ch, data, dataStart + begin);
-        data.flip();
-        return new Tensor(dataType, dims, data.order(ByteOrder.LITTLE_ENDIAN));
+        return new Entry(key, dataType, dims, begin, end);
+    }
+
+    /** The value of an integral JSON number that fits in a non-negative long, or -1. */
+    private static long nonNegativeLong(JsonNode node) {
+        if (node == null || !node.isIntegralNumber() || !node.canConvertToLong()) {
+            return -1;
+        }
+        return node.asLong();
+    }
+
+    /**
+     * Checks that the entries' ranges, in offset order, tile the data section: no overlap (two tensors over the same
+     * bytes), no hole, nothing after the last tensor. The format requires this; the reference implementation
+     * refuses such files too.
+     */
+    private static void checkLayout(Path file, List<Entry> entries, long dataLength) {
+        List<Entry> sorted = new ArrayList<>(entries);
+        sorted.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
+        long covered = 0;
+        Entry previous = null;
+        for (Entry e : sorted) {
+            if (e.begin() < covered) {
+                throw new CheckpointException(Reason.CORRUPT, file, "tensor '" + e.key() + "' (data_offsets ["
+                        + e.begin() + ", " + e.end() + "]) overlaps tensor '" + previous.key() + "' (data_offsets ["
+                        + previous.begin() + ", " + previous.end() + "]); safetensors data ranges may not overlap");
+            }
+            if (e.begin() > covered) {
+                throw new CheckpointException(Reason.CORRUPT, file, "bytes [" + covered + ", " + e.begin()
+                        + ") of the data section belong to no tensor (a hole before tensor '" + e.key() + "'); "
+                        + "safetensors data ranges must cover the data section without gaps");
+            }
+            covered = e.end();
+            previous = e;
+        }
+        if (covered != dataLength) {
+            throw new CheckpointException(Reason.CORRUPT, file, "the data section has " + (dataLength - covered)
+                    + " bytes after the last tensor" + (previous == null ? "" : " ('" + previous.key() + "')")
+                    + "; safetensors data ranges must cover the data section exactly");
+        }
+    }
+
+    private static String clip(String text) {
+        return text.length() > 120 ? text.substring(0, 120) + "..." : text;
     }
 
     private static void readFully(Path file, FileChannel ch, ByteBuffer buf, long position) throws IOException {

@@ -80,7 +80,8 @@ final class StateDictSelector {
         for (Map.Entry<?, ?> e : map.entrySet()) {
             if (!(e.getKey() instanceof String key)) {
                 throw new CheckpointException(Reason.NOT_A_CHECKPOINT, file, where + " has a non-string key "
-                        + e.getKey() + " (" + TorchUnpickler.kind(e.getKey()) + "), so it is not a state dict");
+                        + TorchUnpickler.describe(e.getKey()) + " (" + TorchUnpickler.kind(e.getKey())
+                        + "), so it is not a state dict");
             }
             if (e.getValue() instanceof PickledTensor t) {
                 out.put(key, t);
@@ -114,7 +115,9 @@ final class StateDictSelector {
     static String describeEntries(Map<?, ?> map) {
         List<String> parts = new ArrayList<>();
         for (Map.Entry<?, ?> e : map.entrySet()) {
-            parts.add(e.getKey() + " (" + TorchUnpickler.kind(e.getValue()) + ")");
+            Object key = e.getKey();
+            parts.add((key instanceof String k ? k : TorchUnpickler.describe(key)) + " ("
+                    + TorchUnpickler.kind(e.getValue()) + ")");
             if (parts.size() == 40) {
                 parts.add("... " + (map.size() - 40) + " more");
                 break;

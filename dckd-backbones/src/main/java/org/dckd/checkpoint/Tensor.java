@@ -27,11 +27,27 @@ public final class Tensor {
      * @param dataType the element type
      * @param shape the shape (an empty array for a scalar)
      * @param data exactly {@code numel * dataType.getNumOfBytes()} bytes, little-endian, C order
+     * @throws IllegalArgumentException if a dimension is negative, the byte size overflows 64 bits, or {@code data}
+     *     does not hold exactly the tensor's bytes
      */
     public Tensor(DataType dataType, long[] shape, ByteBuffer data) {
         this.dataType = dataType;
         this.shape = shape.clone();
-        long expected = numel() * dataType.getNumOfBytes();
+        long expected;
+        try {
+            long n = 1;
+            for (long d : this.shape) {
+                if (d < 0) {
+                    throw new IllegalArgumentException("tensor shape " + Arrays.toString(shape)
+                            + " has a negative dimension");
+                }
+                n = Math.multiplyExact(n, d);
+            }
+            expected = Math.multiplyExact(n, (long) dataType.getNumOfBytes());
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("tensor shape " + Arrays.toString(shape) + " of type " + dataType
+                    + " has more bytes than a 64-bit size can count");
+        }
         if (data.remaining() != expected) {
             throw new IllegalArgumentException(
                     "tensor of shape " + Arrays.toString(shape) + " and type " + dataType + " needs " + expected

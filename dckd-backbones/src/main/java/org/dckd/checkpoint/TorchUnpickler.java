@@ -1,23 +1,35 @@
 package org.dckd.checkpoint;
 
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
 
 import ai.djl.ndarray.types.DataType;
 
 import net.razorvine.pickle.Opcodes;
 import net.razorvine.pickle.PickleException;
 import net.razorvine.pickle.PickleUtils;
+import net.razorvine.pickle.UnpickleStack;
 import net.razorvine.pickle.Unpickler;
+
+import org.dckd.checkpoint.CheckpointException.Reason;
 
 /**
  * A weights-only unpickler for PyTorch checkpoints, modelled on PyTorch's own {@code weights_only=True} loader.
@@ -29,6 +41,13 @@ import net.razorvine.pickle.Unpickler;
  * {@code BUILD} only updates the attributes of an {@code OrderedDict} (PyTorch stores the state dict's
  * {@code _metadata} that way). Dicts keep their insertion order. Pyrolite's process-wide constructor registry is
  * never consulted. Persistent ids (storages) become {@link StorageRecord.Slice}s registered in {@link #records()}.
+ *
+ * <p>Hostile input is bounded: text integers ({@code INT}, {@code LONG}) longer than {@link #MAX_INT_DIGITS} digits
+ * and binary ones ({@code LONG1}, {@code LONG4}) longer than {@link #MAX_INT_BYTES} bytes are refused before they are
+ * parsed (parsing decimal text takes quadratic time); lists, dicts and sets are refused as dict keys and set elements,
+ * as Python refuses them (unhashable), so a container that contains itself is never hashed; the allowed callables may
+ * copy at most {@link #ELEMENTS_PER_BYTE} elements per byte of pickle; and any failure of an opcode is reported with
+ * the opcode, its position and the pickle it is in.
  */
 final class TorchUnpickler extends Unpickler {
 
@@ -112,9 +131,37 @@ final class TorchUnpickler extends Unpickler {
             "socket", "pty", "importlib", "runpy", "webbrowser", "pickle", "marshal", "types", "ctypes", "code",
             "codeop", "multiprocessing", "asyncio", "io", "_io", "pathlib", "tempfile", "requests", "urllib");
 
+    /**
+     * Most decimal digits of a text integer ({@code INT}, {@code LONG}). The largest integer torch.save writes, the
+     * legacy magic number, has 24 digits; a state dict needs nothing beyond 64 bits.
+     */
+    static final int MAX_INT_DIGITS = 100;
+
+    /** Most bytes of a binary integer ({@code LONG1}, {@code LONG4}): 512 bits. */
+    static final int MAX_INT_BYTES = 64;
+
+    /** Most characters of the text argument of {@code FLOAT}, {@code GET} and {@code PUT}. */
+    private static final int MAX_TEXT_NUMBER = 400;
+
+    /** Elements the allowed callables may copy (tuples, lists and dicts passed to them), per byte of pickle. */
+    static final long ELEMENTS_PER_BYTE = 16;
+
+    /** Elements the allowed callables may copy regardless of the pickle's size. */
+    static final long ELEMENT_SLACK = 1 << 20;
+
+    private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]+");
+    private static final Map<Short, String> OPCODE_NAMES = opcodeNames();
+
     private final Path file;
     private final LongSupplier remaining;
     private final Map<String, StorageRecord> records = new LinkedHashMap<>();
+    private String where = "the pickle";
+    private long elementBudget = -1;
+    private long pickleBytes;
+    private long elementsCopied;
+    private TorchCheckpointReader.CountingInputStream counter;
+    private short currentOpcode = -1;
+    private long opcodeAt;
 
     /**
      * Creates an unpickler for one checkpoint file.
@@ -133,9 +180,117 @@ final class TorchUnpickler extends Unpickler {
         return records;
     }
 
+    /**
+     * Unpickles one object from {@code stream}, naming {@code where} (a zip entry such as {@code archive/data.pkl}, or
+     * {@code the main pickle}) in every error.
+     *
+     * @param stream the pickle
+     * @param where the pickle's place in the file, for messages
+     * @return the unpickled object
+     * @throws IOException if the stream cannot be read or ends early
+     * @throws PickleException if an opcode fails (the message names the opcode and its position)
+     * @throws CheckpointException if the pickle is refused (disallowed global, malformed or oversized content)
+     */
+    Object load(InputStream stream, String where) throws IOException {
+        this.where = where;
+        return load(stream);
+    }
+
+    /**
+     * Unpickles one object, like {@link #load(InputStream, String)} with the last place given.
+     *
+     * @param stream the pickle
+     * @return the unpickled object
+     * @throws IOException if the stream cannot be read or ends early
+     */
+    @Override
+    public Object load(InputStream stream) throws IOException {
+        if (elementBudget < 0) {
+            pickleBytes = Math.max(0, remaining.getAsLong());
+            elementBudget = pickleBytes > (Long.MAX_VALUE - ELEMENT_SLACK) / ELEMENTS_PER_BYTE ? Long.MAX_VALUE
+                    : pickleBytes * ELEMENTS_PER_BYTE + ELEMENT_SLACK;
+        }
+        counter = new TorchCheckpointReader.CountingInputStream(stream);
+        input = counter;
+        stack = new UnpickleStack();
+        try {
+            while (true) {
+                opcodeAt = counter.count();
+                currentOpcode = -1;
+                short key = PickleUtils.readbyte(input);
+                if (key < 0) {
+                    throw new EOFException("premature end of file");
+                }
+                currentOpcode = key;
+                Object value;
+                try {
+                    value = dispatch(key);
+                } catch (CheckpointException | IOException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // Pyrolite's own opcodes fail with raw exceptions (an empty stack, an operand of the wrong type)
+                    throw new PickleException(opcodeDescription() + ": " + explain(e), e);
+                }
+                if (value != NO_RETURN_VALUE) {
+                    return value;
+                }
+            }
+        } finally {
+            currentOpcode = -1;
+        }
+    }
+
     @Override
     protected Object dispatch(short opcode) throws PickleException, IOException {
         switch (opcode) {
+            case Opcodes.INT -> stack.add(parseInt(readText(MAX_INT_DIGITS + 1, "INT"), "INT"));
+            case Opcodes.LONG -> stack.add(parseLong(readText(MAX_INT_DIGITS + 2, "LONG")));
+            case Opcodes.LONG1 -> {
+                short n = PickleUtils.readbyte(input);
+                if (n < 0) {
+                    throw new EOFException("premature end of file");
+                }
+                stack.add(readBinaryInt(n, "LONG1"));
+            }
+            case Opcodes.LONG4 -> stack.add(readBinaryInt(PickleUtils.bytes_to_integer(
+                    PickleUtils.readbytes(input, 4)), "LONG4"));
+            case Opcodes.FLOAT -> stack.add(parseFloat(readText(MAX_TEXT_NUMBER, "FLOAT")));
+            case Opcodes.GET -> {
+                int index = parseIndex(readText(20, "GET"), "GET");
+                if (!memo.containsKey(index)) {
+                    throw malformed("GET of memo entry " + index + ", which was never stored");
+                }
+                stack.add(memo.get(index));
+            }
+            case Opcodes.PUT -> memo.put(parseIndex(readText(20, "PUT"), "PUT"), stack.peek());
+            case Opcodes.APPEND -> {
+                Object value = stack.pop();
+                targetList("APPEND").add(value);
+            }
+            case Opcodes.APPENDS -> {
+                List<Object> items = stack.pop_all_since_marker();
+                targetList("APPENDS").addAll(items);
+            }
+            case Opcodes.FROZENSET -> {
+                List<Object> items = stack.pop_all_since_marker();
+                Set<Object> set = new HashSet<>();
+                for (Object item : items) {
+                    set.add(hashable(item, "FROZENSET"));
+                }
+                stack.add(set);
+            }
+            case Opcodes.ADDITEMS -> {
+                List<Object> items = stack.pop_all_since_marker();
+                Object top = stack.peek();
+                if (!(top instanceof Set<?>)) {
+                    throw malformed("ADDITEMS on " + kind(top) + " instead of a set");
+                }
+                @SuppressWarnings("unchecked")
+                Set<Object> set = (Set<Object>) top;
+                for (Object item : items) {
+                    set.add(hashable(item, "ADDITEMS"));
+                }
+            }
             case Opcodes.GLOBAL -> {
                 String module = PickleUtils.readline(input);
                 String name = PickleUtils.readline(input);
@@ -225,7 +380,7 @@ final class TorchUnpickler extends Unpickler {
             case Opcodes.SETITEM -> {
                 Object value = stack.pop();
                 Object key = stack.pop();
-                targetDict("SETITEM").put(key, value);
+                targetDict("SETITEM").put(hashable(key, "SETITEM"), value);
             }
             case Opcodes.BINBYTES -> stack.add(readCounted(4, "BINBYTES"));
             case Opcodes.BINBYTES8 -> stack.add(readCounted(8, "BINBYTES8"));
@@ -233,7 +388,6 @@ final class TorchUnpickler extends Unpickler {
             case Opcodes.BINUNICODE -> stack.add(new String(readCounted(4, "BINUNICODE"), StandardCharsets.UTF_8));
             case Opcodes.BINUNICODE8 -> stack.add(new String(readCounted(8, "BINUNICODE8"), StandardCharsets.UTF_8));
             case Opcodes.BINSTRING -> stack.add(PickleUtils.rawStringFromBytes(readCounted(4, "BINSTRING")));
-            case Opcodes.LONG4 -> stack.add(PickleUtils.decode_long(readCounted(4, "LONG4")));
             default -> {
                 return super.dispatch(opcode);
             }
@@ -248,7 +402,7 @@ final class TorchUnpickler extends Unpickler {
         for (int i = width - 1; i >= 0; i--) {
             n = (n << 8) | (len[i] & 0xff);
         }
-        if (width == 4 && (opcode.equals("BINSTRING") || opcode.equals("LONG4"))) {
+        if (width == 4 && opcode.equals("BINSTRING")) {
             n = (int) n; // signed 32-bit in the pickle format
         }
         long left = remaining.getAsLong();
@@ -256,6 +410,137 @@ final class TorchUnpickler extends Unpickler {
             throw malformed(opcode + " announces " + n + " bytes, but only " + left + " remain");
         }
         return PickleUtils.readbytes(input, n);
+    }
+
+    /**
+     * Reads the text argument of a protocol-0 opcode up to its newline, refusing one longer than {@code max}
+     * characters before anything is parsed.
+     */
+    private String readText(int max, String opcode) throws IOException {
+        StringBuilder text = new StringBuilder();
+        while (true) {
+            int c = input.read();
+            if (c < 0) {
+                throw new EOFException("premature end of file");
+            }
+            if (c == '\n') {
+                return text.toString();
+            }
+            if (text.length() >= max) {
+                String start = clip(text.toString());
+                throw malformed(opcode.equals("INT") || opcode.equals("LONG")
+                        ? opcode + " has an integer of more than " + MAX_INT_DIGITS + " digits (" + start
+                        + "...), refused unparsed: integers that large never occur in a checkpoint, and parsing them "
+                        + "takes time quadratic in their length"
+                        : opcode + " has a text argument of more than " + max + " characters (" + start + "...); no "
+                        + opcode + " argument is that long");
+            }
+            text.append((char) c);
+        }
+    }
+
+    /** The value of an {@code INT} opcode: {@code 01}/{@code 00} are True/False, otherwise a decimal integer. */
+    private Object parseInt(String text, String opcode) {
+        if (text.equals("01")) {
+            return Boolean.TRUE;
+        }
+        if (text.equals("00")) {
+            return Boolean.FALSE;
+        }
+        Number n = parseInteger(text, opcode);
+        if (n instanceof Long l && l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE) {
+            return l.intValue();
+        }
+        return n;
+    }
+
+    /** The value of a {@code LONG} opcode: a decimal integer with an optional trailing {@code L}. */
+    private Number parseLong(String text) {
+        return parseInteger(text.endsWith("L") ? text.substring(0, text.length() - 1) : text, "LONG");
+    }
+
+    private Number parseInteger(String text, String opcode) {
+        if (!INTEGER.matcher(text).matches()) {
+            throw malformed(opcode + " argument '" + clip(text) + "' is not a decimal integer");
+        }
+        int digits = text.length() - (text.charAt(0) == '+' || text.charAt(0) == '-' ? 1 : 0);
+        if (digits > MAX_INT_DIGITS) {
+            throw malformed(opcode + " has an integer of " + digits + " digits; integers of more than "
+                    + MAX_INT_DIGITS + " digits never occur in a checkpoint");
+        }
+        return PickleUtils.optimizeBigint(new BigInteger(text));
+    }
+
+    /** Reads the {@code n} little-endian two's-complement bytes of a {@code LONG1}/{@code LONG4}, refusing big ones. */
+    private Number readBinaryInt(int n, String opcode) throws IOException {
+        if (n < 0) {
+            throw malformed(opcode + " announces a negative length " + n);
+        }
+        if (n > MAX_INT_BYTES) {
+            throw malformed(opcode + " announces an integer of " + n + " bytes; integers of more than "
+                    + MAX_INT_BYTES + " bytes (" + MAX_INT_BYTES * 8 + " bits) never occur in a checkpoint");
+        }
+        return PickleUtils.decode_long(PickleUtils.readbytes(input, n));
+    }
+
+    private Double parseFloat(String text) {
+        String t = text.strip().toLowerCase(java.util.Locale.ROOT);
+        switch (t) {
+            case "nan", "+nan", "-nan" -> {
+                return Double.NaN;
+            }
+            case "inf", "+inf", "infinity" -> {
+                return Double.POSITIVE_INFINITY;
+            }
+            case "-inf", "-infinity" -> {
+                return Double.NEGATIVE_INFINITY;
+            }
+            default -> {
+                try {
+                    return Double.parseDouble(t);
+                } catch (NumberFormatException e) {
+                    throw malformed("FLOAT argument '" + clip(text) + "' is not a number");
+                }
+            }
+        }
+    }
+
+    private int parseIndex(String text, String opcode) {
+        try {
+            return Integer.parseInt(text.strip());
+        } catch (NumberFormatException e) {
+            throw malformed(opcode + " argument '" + clip(text) + "' is not a memo index");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Object> targetList(String opcode) {
+        Object top = stack.peek();
+        if (!(top instanceof List<?>)) {
+            throw malformed(opcode + " on " + kind(top) + " instead of a list");
+        }
+        return (List<Object>) top;
+    }
+
+    /**
+     * Refuses lists, dicts and sets as dict keys or set elements, as Python does (they are unhashable). Hashing such a
+     * container in Java hashes its elements, so one that contains itself would recurse until the stack overflows.
+     */
+    private Object hashable(Object key, String opcode) {
+        String problem = unhashable(key);
+        if (problem != null) {
+            throw malformed(opcode + " " + problem);
+        }
+        return key;
+    }
+
+    /** Why {@code key} cannot be a dict key or set element, or {@code null} if it can. */
+    static String unhashable(Object key) {
+        if (key instanceof List<?> || key instanceof Map<?, ?> || key instanceof Set<?>) {
+            return "uses a " + kind(key) + " as a dict key or set element; Python refuses this (unhashable type), "
+                    + "and a container that contains itself cannot be hashed at all";
+        }
+        return null;
     }
 
     @Override
@@ -266,8 +551,14 @@ final class TorchUnpickler extends Unpickler {
         if (!(t[1] instanceof PyGlobal type) || type.dataType == null || !type.name.endsWith("Storage")) {
             throw malformed("persistent id names " + kind(t[1]) + " instead of a torch storage type");
         }
-        String key = String.valueOf(t[2]);
-        long numel = toLong(t[4], "storage size");
+        if (!(t[2] instanceof String key)) {
+            throw malformed("the storage key in persistent id " + describePid(pid) + " is a " + kind(t[2])
+                    + ", not a string");
+        }
+        long numel = checkedLong(t[4], "the size of storage '" + key + "'");
+        if (numel < 0) {
+            throw malformed("storage '" + key + "' declares a negative size " + numel);
+        }
         StorageRecord record = records.get(key);
         if (record == null) {
             record = new StorageRecord(key, type.dataType, numel);
@@ -280,12 +571,13 @@ final class TorchUnpickler extends Unpickler {
             if (!(t[5] instanceof Object[] view) || view.length != 3) {
                 throw malformed("malformed storage view " + describePid(t[5]));
             }
-            long offset = toLong(view[1], "view offset");
-            long viewSize = toLong(view[2], "view size");
-            if (offset < 0 || viewSize < 0 || offset + viewSize > numel) {
+            long offset = checkedLong(view[1], "the offset of a view of storage '" + key + "'");
+            long viewSize = checkedLong(view[2], "the size of a view of storage '" + key + "'");
+            if (offset < 0 || viewSize < 0 || offset > numel - viewSize) {
                 throw new CheckpointException(CheckpointException.Reason.SIZE_MISMATCH, file,
-                        "storage view '" + view[0] + "' (offset " + offset + ", size " + viewSize
-                                + ") lies outside its storage '" + key + "' of " + numel + " elements");
+                        "storage view " + describe(view[0]) + " (offset " + offset + ", size " + viewSize
+                                + ") lies outside its storage '" + key + "' of " + numel + " elements (in " + where
+                                + ")");
             }
             return new StorageRecord.Slice(record, offset, viewSize);
         }
@@ -312,12 +604,38 @@ final class TorchUnpickler extends Unpickler {
         if (global.call == null) {
             throw malformed(opcode + " calls " + global.name + ", which a checkpoint never calls");
         }
+        chargeElements(args, global.name);
         try {
             return global.call.apply(args);
         } catch (CheckpointException e) {
             throw e;
         } catch (RuntimeException e) {
             throw malformed(global.name + " called with unexpected arguments (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * Counts the elements an allowed callable is about to copy. A pickle can pass the same memoised list to
+     * {@code torch.Size} or {@code OrderedDict} over and over, one opcode each time, so the copies could grow with the
+     * square of the file size.
+     */
+    private void chargeElements(Object[] args, String name) {
+        long n = args.length;
+        for (Object a : args) {
+            if (a instanceof Object[] t) {
+                n += t.length;
+            } else if (a instanceof Collection<?> c) {
+                n += c.size();
+            } else if (a instanceof Map<?, ?> m) {
+                n += m.size();
+            }
+        }
+        elementsCopied += n;
+        if (elementsCopied > elementBudget) {
+            throw new CheckpointException(Reason.TOO_LARGE, file, "the pickle in " + where + " makes " + name
+                    + " and the other callables copy more than " + elementBudget + " elements, far more than its "
+                    + pickleBytes + " bytes hold: it passes the same containers over and over (a decompression "
+                    + "bomb), which no state dict does" + at());
         }
     }
 
@@ -349,7 +667,7 @@ final class TorchUnpickler extends Unpickler {
             throw malformed(opcode + " with an odd number of items");
         }
         for (int i = 0; i < items.size(); i += 2) {
-            dict.put(items.get(i), items.get(i + 1));
+            dict.put(hashable(items.get(i), opcode), items.get(i + 1));
         }
     }
 
@@ -367,13 +685,60 @@ final class TorchUnpickler extends Unpickler {
                     + "than a plain state dict; re-save it with torch.save(model.state_dict(), path).";
         }
         return new DisallowedGlobalException(file, global, "refused to load: the pickle references '" + global
-                + "' (" + opcode + "), which is not on the allow-list of a weights-only checkpoint. " + why
+                + "' (" + opcode + " in " + where + "), which is not on the allow-list of a weights-only checkpoint. "
+                + why
                 + " Nothing from the file was executed. Allowed are only " + ALLOWED_SUMMARY + ".");
     }
 
     private CheckpointException malformed(String message) {
-        return new CheckpointException(CheckpointException.Reason.CORRUPT, file, "malformed checkpoint pickle: "
-                + message);
+        return new CheckpointException(CheckpointException.Reason.CORRUPT, file, "malformed pickle in " + where + ": "
+                + message + at());
+    }
+
+    /** Where the current opcode is, for messages ({@code " (opcode SETITEM 's' at byte 12)"}), or "". */
+    private String at() {
+        return currentOpcode < 0 ? "" : " (" + opcodeDescription() + ")";
+    }
+
+    private String opcodeDescription() {
+        short op = currentOpcode;
+        String name = OPCODE_NAMES.getOrDefault(op, "unknown");
+        String code = op >= 0x20 && op < 0x7f ? "'" + (char) op + "'" : String.format("0x%02x", op);
+        return "opcode " + name + " " + code + " at byte " + opcodeAt;
+    }
+
+    /** A failure of one of Pyrolite's own opcodes, in words. */
+    private static String explain(RuntimeException e) {
+        if (e instanceof PickleException) {
+            return e.getMessage();
+        } else if (e instanceof ClassCastException) {
+            return "an operand has the wrong type";
+        } else if (e instanceof StringIndexOutOfBoundsException) {
+            return "a text argument ends inside an escape sequence";
+        } else if (e instanceof IndexOutOfBoundsException) {
+            return "it needs more operands than the stack holds (a MARK or a value is missing)";
+        } else if (e instanceof NumberFormatException) {
+            return "a text argument is not a number";
+        }
+        return e.toString();
+    }
+
+    private static Map<Short, String> opcodeNames() {
+        Map<Short, String> names = new HashMap<>();
+        for (Field f : Opcodes.class.getFields()) {
+            if (f.getType() == short.class && Modifier.isStatic(f.getModifiers())) {
+                try {
+                    names.putIfAbsent(f.getShort(null), f.getName());
+                } catch (IllegalAccessException e) {
+                    // public interface constants are always readable
+                }
+            }
+        }
+        return Collections.unmodifiableMap(names);
+    }
+
+    private static String clip(String text) {
+        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
     }
 
     // ------------------------------------------------------------------------------------------- allowed callables
@@ -381,9 +746,19 @@ final class TorchUnpickler extends Unpickler {
     private static Object orderedDict(Object[] args) {
         PyDict dict = new PyDict();
         if (args.length > 0 && args[0] != null) {
-            Iterable<?> items = args[0] instanceof Object[] a ? List.of(a) : (Iterable<?>) args[0];
+            if (!(args[0] instanceof Object[]) && !(args[0] instanceof List<?>)) {
+                throw new IllegalArgumentException("expected a list of (key, value) pairs, got " + kind(args[0]));
+            }
+            Iterable<?> items = args[0] instanceof Object[] a ? java.util.Arrays.asList(a) : (List<?>) args[0];
             for (Object item : items) {
-                Object[] pair = item instanceof Object[] p ? p : ((List<?>) item).toArray();
+                Object[] pair = item instanceof Object[] p ? p : item instanceof List<?> l ? l.toArray() : null;
+                if (pair == null || pair.length != 2) {
+                    throw new IllegalArgumentException("an item is a " + kind(item) + ", not a (key, value) pair");
+                }
+                String problem = unhashable(pair[0]);
+                if (problem != null) {
+                    throw new IllegalArgumentException("a pair " + problem);
+                }
                 dict.put(pair[0], pair[1]);
             }
         }
@@ -394,7 +769,13 @@ final class TorchUnpickler extends Unpickler {
         if (args.length == 0) {
             return new Object[0];
         }
-        return args[0] instanceof Object[] a ? a : ((List<?>) args[0]).toArray();
+        if (args[0] instanceof Object[] a) {
+            return a;
+        }
+        if (args[0] instanceof List<?> l) {
+            return l.toArray();
+        }
+        throw new IllegalArgumentException("expected a tuple or list of dimensions, got " + kind(args[0]));
     }
 
     private static Object parameterData(Object[] args, int expected) {
@@ -421,6 +802,9 @@ final class TorchUnpickler extends Unpickler {
     }
 
     private static long[] longs(Object tuple) {
+        if (!(tuple instanceof Object[]) && !(tuple instanceof List<?>)) {
+            throw new IllegalArgumentException("size and stride must be tuples, found " + kind(tuple));
+        }
         Object[] items = tuple instanceof Object[] a ? a : ((List<?>) tuple).toArray();
         long[] out = new long[items.length];
         for (int i = 0; i < items.length; i++) {
@@ -433,14 +817,40 @@ final class TorchUnpickler extends Unpickler {
         if (o instanceof Integer || o instanceof Long || o instanceof Short || o instanceof Byte) {
             return ((Number) o).longValue();
         }
+        if (o instanceof BigInteger) {
+            throw new IllegalArgumentException(what + " " + o + " does not fit in 64 bits");
+        }
         throw new IllegalArgumentException(what + " is " + kind(o) + ", not an integer");
+    }
+
+    /** {@link #toLong} reporting a malformed pickle. */
+    private long checkedLong(Object o, String what) {
+        try {
+            return toLong(o, what);
+        } catch (IllegalArgumentException e) {
+            throw malformed(e.getMessage());
+        }
+    }
+
+    /** A short, safe description of a pickled value for messages (never recursive, never long). */
+    static String describe(Object o) {
+        if (o instanceof String s) {
+            return "'" + clip(s) + "'";
+        } else if (o instanceof Number || o instanceof Boolean) {
+            return clip(o.toString());
+        }
+        return kind(o);
     }
 
     private static String describePid(Object pid) {
         if (pid instanceof Object[] a) {
             List<String> parts = new ArrayList<>();
             for (Object o : a) {
-                parts.add(o instanceof String s ? "'" + s + "'" : kind(o));
+                if (parts.size() == 8) {
+                    parts.add("... " + (a.length - 8) + " more");
+                    break;
+                }
+                parts.add(o instanceof String s ? "'" + clip(s) + "'" : kind(o));
             }
             return "(" + String.join(", ", parts) + ")";
         }
@@ -459,6 +869,8 @@ final class TorchUnpickler extends Unpickler {
             return "dict of " + m.size() + " entries";
         } else if (o instanceof List<?> l) {
             return "list of " + l.size();
+        } else if (o instanceof Set<?> st) {
+            return "set of " + st.size();
         } else if (o instanceof Object[] a) {
             return "tuple of " + a.length;
         } else if (o instanceof String) {
