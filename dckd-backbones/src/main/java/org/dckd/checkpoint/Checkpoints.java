@@ -25,6 +25,7 @@ import java.util.zip.ZipFile;
 import ai.djl.nn.Block;
 
 import org.dckd.checkpoint.CheckpointException.Reason;
+import org.dckd.config.ByteSize;
 import org.dckd.nn.DjlRuntime;
 
 /**
@@ -154,25 +155,7 @@ public final class Checkpoints {
         if (value == null || value.isBlank()) {
             return DEFAULT_MAX_BYTES;
         }
-        String v = value.trim().toLowerCase(java.util.Locale.ROOT);
-        int shift = switch (v.charAt(v.length() - 1)) {
-            case 'k' -> 10;
-            case 'm' -> 20;
-            case 'g' -> 30;
-            case 't' -> 40;
-            default -> 0;
-        };
-        String digits = shift == 0 ? v : v.substring(0, v.length() - 1);
-        try {
-            long n = Long.parseLong(digits);
-            if (n <= 0 || n > Long.MAX_VALUE >> shift) {
-                throw new NumberFormatException();
-            }
-            return n << shift;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("system property " + MAX_BYTES_PROPERTY + "='" + value + "' is not a "
-                    + "positive size in bytes (examples: 4294967296, 512m, 8g)");
-        }
+        return ByteSize.parse(value, "system property " + MAX_BYTES_PROPERTY);
     }
 
     private static StateDict readWithin(Path file, String entry, ReadBudget budget) throws IOException {

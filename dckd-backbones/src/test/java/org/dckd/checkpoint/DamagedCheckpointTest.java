@@ -1,5 +1,6 @@
 package org.dckd.checkpoint;
 
+import static org.dckd.checkpoint.HostileFiles.refused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +19,7 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 import org.dckd.checkpoint.CheckpointException.Reason;
+import org.dckd.testing.Bytes;
 import org.dckd.testing.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,17 +29,6 @@ class DamagedCheckpointTest {
 
     @TempDir
     Path dir;
-
-    private CheckpointException refused(Path file, Reason reason, String... phrases) {
-        CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoints.read(file));
-        assertEquals(reason, e.reason(), e.getMessage());
-        assertEquals(file, e.file());
-        assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
-        for (String p : phrases) {
-            assertTrue(e.getMessage().contains(p), "'" + p + "' not in: " + e.getMessage());
-        }
-        return e;
-    }
 
     private Path cut(Path source, String name, long length) throws IOException {
         byte[] all = Files.readAllBytes(source);
@@ -76,25 +67,12 @@ class DamagedCheckpointTest {
     void corruptStorageInZipFailsTheCrc() throws IOException {
         byte[] all = Files.readAllBytes(Fixtures.resource("dtypes_zip.pth"));
         byte[] name = "dtypes_zip/data/4".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        int at = indexOf(all, name); // first occurrence: the local file header (30 bytes, then name, extra, data)
+        int at = Bytes.indexOf(all, name); // first occurrence: the local file header (30 bytes, then name, extra, data)
         int extra = (all[at - 30 + 28] & 0xff) | (all[at - 30 + 29] & 0xff) << 8;
         all[at + name.length + extra + 3] ^= 0x55; // flip bits inside the stored data; the CRC stays the original
         Path file = dir.resolve("crc.pth");
         Files.write(file, all);
         refused(file, Reason.CORRUPT, "CRC mismatch", "data/4");
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new IllegalStateException("not found");
     }
 
     @Test

@@ -1,5 +1,9 @@
 package org.dckd.checkpoint;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -297,5 +301,22 @@ final class HostileFiles {
         b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) header.length())
                 .put(header.toString().getBytes(StandardCharsets.ISO_8859_1)).put(data);
         return b.array();
+    }
+
+    /**
+     * Asserts that reading {@code file} is refused with {@code reason}, by a message that starts with the file and
+     * contains every phrase.
+     *
+     * @return the exception
+     */
+    static CheckpointException refused(Path file, CheckpointException.Reason reason, String... phrases) {
+        CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoints.read(file));
+        assertEquals(reason, e.reason(), e.getMessage());
+        assertEquals(file, e.file());
+        assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
+        for (String p : phrases) {
+            assertTrue(e.getMessage().contains(p), "'" + p + "' not in: " + e.getMessage());
+        }
+        return e;
     }
 }

@@ -1,5 +1,6 @@
 package org.dckd.checkpoint;
 
+import static org.dckd.checkpoint.HostileFiles.refused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,17 +37,6 @@ class MemoryBoundTest {
 
     @TempDir
     Path dir;
-
-    private static CheckpointException refused(Path file, Reason reason, String... phrases) {
-        CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoints.read(file));
-        assertEquals(reason, e.reason(), e.getMessage());
-        assertEquals(file, e.file());
-        assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
-        for (String p : phrases) {
-            assertTrue(e.getMessage().contains(p), "'" + p + "' not in: " + e.getMessage());
-        }
-        return e;
-    }
 
     // ------------------------------------------------------------------------------------------ the three files
 

@@ -40,15 +40,9 @@ class PickleIntegerLimitTest {
     /** Reads the file, which must be refused within the time bound; returns the exception. */
     private static CheckpointException refusedQuickly(Path file, Reason reason, String... phrases) {
         long start = System.nanoTime();
-        CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoints.read(file));
+        CheckpointException e = HostileFiles.refused(file, reason, phrases);
         long elapsed = System.nanoTime() - start;
         assertTrue(elapsed < TIME_BOUND_NANOS, "took " + elapsed / 1_000_000 + " ms");
-        assertEquals(reason, e.reason(), e.getMessage());
-        assertEquals(file, e.file());
-        assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
-        for (String p : phrases) {
-            assertTrue(e.getMessage().contains(p), "'" + p + "' not in: " + e.getMessage());
-        }
         return e;
     }
 

@@ -1,5 +1,6 @@
 package org.dckd.checkpoint;
 
+import static org.dckd.checkpoint.HostileFiles.refused;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,21 +34,6 @@ class SizeOverflowTest {
     /** The raw messages the readers used to let through, naming nothing. */
     private static final String[] RAW_MESSAGES = {"len < 0", "For input string", "long overflow", "arraycopy",
         "out of bounds", "cannot be cast", "Index -1"};
-
-    private static CheckpointException refused(Path file, Reason reason, String... phrases) {
-        CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoints.read(file));
-        assertEquals(reason, e.reason(), e.getMessage());
-        assertEquals(file, e.file());
-        assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
-        for (String p : phrases) {
-            assertTrue(e.getMessage().contains(p), "'" + p + "' not in: " + e.getMessage());
-        }
-        for (String raw : RAW_MESSAGES) {
-            assertFalse(e.getMessage().contains(raw), "raw message '" + raw + "' in: " + e.getMessage());
-        }
-        assertFalse(e.getMessage().contains("unexpected failure"), e.getMessage());
-        return e;
-    }
 
     // ------------------------------------------------------------------------------------------------ case 4
 

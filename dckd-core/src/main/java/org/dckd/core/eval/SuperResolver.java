@@ -12,6 +12,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 
 import org.dckd.backbones.SrBackbone;
+import org.dckd.config.ByteSize;
 import org.dckd.nn.DjlRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,25 +67,14 @@ public final class SuperResolver {
     }
 
     /**
-     * Parses a byte count: a number with an optional {@code k}, {@code m} or {@code g} suffix (powers of 1024).
+     * Parses a byte count ({@link ByteSize#parse}).
      *
      * @param text the text, e.g. {@code 2g}
      * @param what where it came from, for the error message
      * @return the bytes
      */
     public static long parseBytes(String text, String what) {
-        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
-        int shift = t.endsWith("k") ? 10 : t.endsWith("m") ? 20 : t.endsWith("g") ? 30 : 0;
-        try {
-            long v = Long.parseLong(shift == 0 ? t : t.substring(0, t.length() - 1));
-            if (v <= 0 || v > (Long.MAX_VALUE >> shift)) {
-                throw new NumberFormatException();
-            }
-            return v << shift;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + ": '" + text + "' is not a positive byte count such as 512m "
-                    + "or 4g");
-        }
+        return ByteSize.parse(text, what);
     }
 
     /** A builder. */

@@ -124,10 +124,12 @@ public final class ExperimentRunner {
                 .input("student.weights", cfg.student().weights()).inputs("validation.sets", cfg.validation().sets())
                 .inputs(DataSources.inputFolders(cfg)).check();
         CheckpointStore.Loaded resumeFrom = null;
+        RunDirectory existing = null;
         if (options.resume() != null) {
-            RunDirectory existing = RunDirectory.open(out);
+            existing = RunDirectory.open(out);
+            RunDirectory resumed = existing;
             Path ck = options.resume().equals("latest")
-                    ? existing.checkpoints().latest().orElseThrow(() -> new IOException(existing.root() + " has no "
+                    ? existing.checkpoints().latest().orElseThrow(() -> new IOException(resumed.root() + " has no "
                             + "complete checkpoint to resume from; start the run again without --resume (a run "
                             + "folder without a checkpoint is replaced)")).directory()
                     : Path.of(options.resume());
@@ -161,7 +163,7 @@ public final class ExperimentRunner {
                 ExperimentConfig.TrainConfig tc = cfg.train();
                 try (TrainingBatches batches = DataSources.open(cfg, position)) {
                     // every check has passed: only now is the run folder made (or replaced)
-                    RunDirectory run = resumeFrom != null ? RunDirectory.open(out) : newRun(out, options, loaded);
+                    RunDirectory run = existing != null ? existing : newRun(out, options, loaded);
                     long t0 = System.nanoTime();
                     TrainingLoop.Summary summary = loop.setDistiller(distiller).setBatches(batches).setRun(run)
                             .setIterations(tc.iterations()).optLogEvery(tc.logEvery())

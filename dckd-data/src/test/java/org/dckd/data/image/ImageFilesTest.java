@@ -23,6 +23,7 @@ import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.dckd.testing.Bytes;
 import org.dckd.testing.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -182,7 +183,7 @@ class ImageFilesTest {
         Path file = writeWithImageIo(noise(64, 64, 3), "png", "good.png");
         byte[] bytes = Files.readAllBytes(file);
         // the first IDAT chunk: flip one bit of its compressed data; the CRC no longer matches
-        int idat = indexOf(bytes, "IDAT".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        int idat = Bytes.indexOf(bytes, "IDAT".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
         byte[] damaged = bytes.clone();
         damaged[idat + 4 + 10] ^= 0x01;
         Path bad = dir.resolve("bitflip.png");
@@ -200,19 +201,6 @@ class ImageFilesTest {
         assertTrue(l.getMessage().contains("beyond the end"), l.getMessage());
         // the undamaged file still reads
         assertEquals(64, ImageFiles.read(file).width());
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new AssertionError("not found");
     }
 
     @Test
