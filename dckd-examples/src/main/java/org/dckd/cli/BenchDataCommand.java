@@ -32,6 +32,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.dckd.backbones.Backbones;
 import org.dckd.backbones.SrBackbone;
 import org.dckd.core.eval.EvaluationReport;
+import org.dckd.data.files.OutputLocations;
 import org.dckd.data.loader.PatchBatch;
 import org.dckd.data.loader.PatchLoader;
 import org.dckd.data.prepare.FileNamePattern;
@@ -140,6 +141,7 @@ final class BenchDataCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         out = spec.commandLine().getOut();
         progress = ConsoleProgress.forCommand(spec.commandLine().getErr());
+        OutputLocations.of("--json", json).output("--work-dir", workDir).input("--data", data).check();
         if (json != null && !overwrite && Files.exists(json)) {
             throw new IOException(json + " already exists; refusing to overwrite it (pass --overwrite)");
         }

@@ -31,6 +31,7 @@ import org.dckd.core.distill.Distiller;
 import org.dckd.core.eval.EvaluationReport;
 import org.dckd.core.experiment.DataSources;
 import org.dckd.core.train.TrainingBatches;
+import org.dckd.data.files.OutputLocations;
 import org.dckd.losses.LossTerm;
 import org.dckd.losses.LossTermConfig;
 
@@ -80,6 +81,7 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        OutputLocations.of("--json", json).input("--config", config).check();
         if (json != null && !overwrite && Files.exists(json)) {
             throw new IOException(json + " already exists; refusing to overwrite it (pass --overwrite)");
         }

@@ -93,10 +93,11 @@ class DckdLossesGoldenTest {
      *
      * <p><b>Measured cause of the failure this replaced</b> (a fixed {@code 1e-3 max|g|}, 2.6e-7): at level 4 the
      * positive's element 105 has {@code f(a) - f(p) = -7.15e-7} in the reference. With {@code ATEN_CPU_CAPABILITY=avx2},
-     * {@code ONEDNN_MAX_CPU_ISA=AVX2} it came out exactly {@code 0} here (sign 0: the gradient at anchor element 2786 moved
-     * by 2.1637e-6), with {@code default}/{@code SSE41} {@code +2.15e-6} (sign +1: 4.3275e-6, twice as much), and on an
-     * AVX-512-FP16 Xeon the chunked pass flipped it (4.3279e-6). No other level-4 sign differs from the reference on any
-     * of these settings; the tie bound at that element is 4.33e-6.
+     * {@code ONEDNN_MAX_CPU_ISA=AVX2} it came out exactly {@code 0} for the whole batch (sign 0: the gradient at anchor
+     * element 2786 moved by 2.1637e-6) and positive one image at a time (sign +1: 4.328e-6, twice as much); with
+     * {@code default}/{@code SSE41} {@code +2.15e-6} both ways (4.327e-6), and on an AVX-512-FP16 Xeon the chunked pass
+     * flipped it (4.3279e-6). No other level-4 sign differs from the reference on these settings. The tie bound at
+     * element 2786 is 4.414e-6; the test takes 8-18 s, most of it the 392 backward passes of the bound.
      */
     @Test
     void contrastiveRegularizationValueLevelsAndGradient() {

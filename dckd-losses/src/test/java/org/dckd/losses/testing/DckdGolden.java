@@ -128,9 +128,13 @@ public final class DckdGolden {
         double max = 0;
         double maxTies = 0;
         int worst = -1;
+        int largest = 0;
         for (int i = 0; i < e.length; i++) {
             double d = Math.abs((double) e[i] - a[i]);
             maxTies = Math.max(maxTies, ties[i]);
+            if (d > Math.abs((double) e[largest] - a[largest])) {
+                largest = i;
+            }
             if (d > smooth + ties[i] && (worst < 0 || d - ties[i] > Math.abs((double) e[worst] - a[worst]) - ties[worst])) {
                 worst = i;
             }
@@ -141,8 +145,8 @@ public final class DckdGolden {
                     + smooth + " + the sign-tie bound " + ties[worst] + " (expected " + e[worst] + ", got " + a[worst]
                     + ")");
         }
-        System.out.printf("golden %-32s max|diff| %.3e  (max|expected| %.3e, smooth tol %.1e, largest tie bound %.3e)%n",
-                what, max, maxAbs(expected), smooth, maxTies);
+        System.out.printf("golden %-32s max|diff| %.3e at %d, tie bound there %.3e  (max|expected| %.3e, smooth tol "
+                + "%.1e, largest tie bound %.3e)%n", what, max, largest, ties[largest], maxAbs(expected), smooth, maxTies);
         return max;
     }
 }
