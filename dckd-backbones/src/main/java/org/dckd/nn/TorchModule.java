@@ -1,10 +1,16 @@
 package org.dckd.nn;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import ai.djl.nn.Block;
+import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
 import ai.djl.util.Pair;
 
 import org.dckd.checkpoint.Tensor;
@@ -19,6 +25,13 @@ import org.dckd.checkpoint.Tensor;
  * class removes it, and maps DJL's {@code LayerNorm}/{@code BatchNorm} names {@code gamma}/{@code beta} to
  * {@code weight}/{@code bias}. Non-parameter state (PyTorch buffers such as SwinIR's
  * {@code relative_position_index}) is declared by implementing {@link BufferOwner}.
+ *
+ * <p>DJL's own containers ({@code SequentialBlock}, {@code ParallelBlock}) name their children after the child's class
+ * ({@code 01Conv2d}, {@code 02LambdaBlock}, {@code 03Conv2d}); without their ordinals two children would share a name.
+ * Their children are therefore named by their 0-based position, as PyTorch's {@code nn.Sequential} names them
+ * ({@code 0.weight}, {@code 2.weight}), which is unique and stable and what PyTorch expects when such a network is saved
+ * for it. Any other block whose children would still get the same name, or two parameters the same key, is refused
+ * with the names ({@link IllegalStateException}): a state dict must never silently drop a tensor.
  */
 public final class TorchModule {
 
@@ -110,12 +123,51 @@ public final class TorchModule {
 
     private static void collectParameters(Block block, String prefix, Map<String, Parameter> out) {
         for (Pair<String, Parameter> p : block.getDirectParameters()) {
-            out.put(prefix + torchParameterName(p.getKey()), p.getValue());
+            String key = prefix + torchParameterName(p.getKey());
+            Parameter before = out.putIfAbsent(key, p.getValue());
+            if (before != null && before != p.getValue()) {
+                throw new IllegalStateException("two parameters of " + describe(block, prefix) + " get the state-dict "
+                        + "key '" + key + "' (DJL names '" + p.getKey() + "'); rename one so that every tensor is "
+                        + "saved and trained");
+            }
         }
+        List<String> names = childNames(block, prefix);
+        int i = 0;
+        for (Pair<String, Block> c : block.getChildren()) {
+            collectParameters(c.getValue(), prefix + names.get(i++) + ".", out);
+        }
+    }
+
+    /**
+     * The state-dict names of a block's children: their names without DJL's ordinal, or their 0-based positions for
+     * DJL's containers (see the class comment).
+     *
+     * @throws IllegalStateException if two children would get the same name
+     */
+    static List<String> childNames(Block block, String prefix) {
+        List<String> names = new ArrayList<>();
+        boolean container = block instanceof SequentialBlock || block instanceof ParallelBlock;
         int position = 0;
         for (Pair<String, Block> c : block.getChildren()) {
-            collectParameters(c.getValue(), prefix + torchName(c.getKey(), ++position) + ".", out);
+            position++;
+            names.add(container ? Integer.toString(position - 1) : torchName(c.getKey(), position));
         }
+        Set<String> seen = new HashSet<>();
+        for (int k = 0; k < names.size(); k++) {
+            if (!seen.add(names.get(k))) {
+                List<String> djl = new ArrayList<>();
+                block.getChildren().forEach(c -> djl.add(c.getKey()));
+                throw new IllegalStateException(describe(block, prefix) + " has two children named '" + names.get(k)
+                        + "' once DJL's ordinals are removed (children " + djl + "); give them distinct names with "
+                        + "addChildBlock(name, block), or use a SequentialBlock, whose children are numbered");
+            }
+        }
+        return names;
+    }
+
+    private static String describe(Block block, String prefix) {
+        return block.getClass().getSimpleName() + (prefix.isEmpty() ? " (the root)" : " '" + prefix.substring(0,
+                prefix.length() - 1) + "'");
     }
 
     private static void collectBuffers(Block block, String prefix, Map<String, Tensor> out) {
@@ -128,9 +180,10 @@ public final class TorchModule {
 
     private static void walk(Block block, String prefix, java.util.function.BiConsumer<String, Block> visitor) {
         visitor.accept(prefix, block);
-        int position = 0;
+        List<String> names = childNames(block, prefix);
+        int i = 0;
         for (Pair<String, Block> c : block.getChildren()) {
-            walk(c.getValue(), prefix + torchName(c.getKey(), ++position) + ".", visitor);
+            walk(c.getValue(), prefix + names.get(i++) + ".", visitor);
         }
     }
 }
