@@ -41,7 +41,7 @@ public abstract class SrBackbone extends AbstractBlock implements TappedNetwork 
         super(version);
     }
 
-    /** The upscaling factor. */
+    /** The upscaling factor (the default reads {@link #config()}). */
     public int scale() {
         return config().scale();
     }
@@ -51,6 +51,16 @@ public abstract class SrBackbone extends AbstractBlock implements TappedNetwork 
 
     /** The config this network was built from. */
     public abstract BackboneConfig config();
+
+    /**
+     * A new, uninitialised network of the same architecture: the student's EMA and the DCKD history model are made with
+     * it. The default rebuilds {@link #config()}.
+     *
+     * @return the new network
+     */
+    public SrBackbone newInstance() {
+        return config().build();
+    }
 
     /** The smallest input height/width the network accepts (e.g. 15 for RLFN's ESA pooling). */
     public int minInputSize() {

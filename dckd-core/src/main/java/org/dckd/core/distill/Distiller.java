@@ -93,7 +93,7 @@ public final class Distiller implements AutoCloseable {
             }
         }
         if (b.emaDecay > 0) {
-            studentEma = student.config().build();
+            studentEma = student.newInstance();
             studentEma.initialize(manager);
             studentEma.freezeParameters(true);
             ema = ExponentialMovingAverage.of(student, studentEma, b.emaDecay, b.emaWarmup);

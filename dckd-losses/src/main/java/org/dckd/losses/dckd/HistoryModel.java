@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * DCKD's history model {@code H}: a frozen copy of the student architecture that lags behind the student and produces
  * the negatives of the contrastive regularization.
  *
- * <p>A second network is built from {@code student.config()} in the run's long-lived manager, its parameters frozen
+ * <p>A second network is built with {@code student.newInstance()} in the run's long-lived manager, its parameters frozen
  * (no gradient, never given to an optimizer), and initialised as a copy of the source (the student's EMA, or the
  * student; see {@link HistoryConfig}). {@link #afterStep} applies {@code theta_H <- alpha theta_H + (1 - alpha)
  * theta_src} on the iterations the schedule names. It runs in inference mode ({@code training = false}, as the code's
@@ -54,7 +54,7 @@ public final class HistoryModel {
      * @return the history model
      */
     public static HistoryModel create(TrainingRoles roles, HistoryConfig config) {
-        SrBackbone network = roles.student().config().build();
+        SrBackbone network = roles.student().newInstance();
         network.initialize(roles.manager());
         network.freezeParameters(true);
         HistoryModel history = new HistoryModel(config, network, roles.manager());
