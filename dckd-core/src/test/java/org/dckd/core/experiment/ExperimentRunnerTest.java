@@ -19,7 +19,6 @@ import org.dckd.config.ConfigException;
 import org.dckd.core.config.ExperimentConfig;
 import org.dckd.core.train.TrainingHooks;
 import org.dckd.data.image.ImageFiles;
-import org.dckd.data.synthetic.ProceduralImages;
 import org.dckd.losses.LossTerms;
 import org.dckd.nn.ComputeEnvironment;
 import org.dckd.testing.TrainingFolders;
@@ -35,25 +34,7 @@ class ExperimentRunnerTest {
     }
 
     private static Path experiment(Path dir) throws Exception {
-        Path val = dir.resolve("val");
-        Files.createDirectories(val);
-        for (int i = 0; i < 2; i++) {
-            ImageFiles.writePng(ProceduralImages.render(9, i, 64, 48), val.resolve("img" + i + ".png"),
-                    ImageFiles.IfExists.FAIL);
-        }
-        Path cfg = dir.resolve("exp.yaml");
-        Files.writeString(cfg, String.join("\n",
-                "name: tiny",
-                "scale: 2",
-                "seed: 3",
-                "student: {network: {type: rlfn, feature_channels: 8, blocks: 1, esa_channels: 8, input_range: 1}}",
-                "data: {type: procedural, images: 4, size: 64, patch: 16, batch_size: 2}",
-                "losses: [{type: test_l1}]",
-                "optimizer: {lr: 0.001}",
-                "train: {iterations: 6, log_every: 2, val_every: 3, save_every: 3}",
-                "validation: {sets: [" + val + "]}",
-                ""));
-        return cfg;
+        return TinyExperiment.write(dir, 2, 6, 3);
     }
 
     @Test

@@ -20,8 +20,6 @@ import org.dckd.core.config.ExperimentConfig;
 import org.dckd.core.train.RunDirectory;
 import org.dckd.core.train.TrainingHooks;
 import org.dckd.data.files.UnsafeOutputException;
-import org.dckd.data.image.ImageFiles;
-import org.dckd.data.synthetic.ProceduralImages;
 import org.dckd.losses.LossTerms;
 import org.dckd.testing.TrainingFolders;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,21 +39,7 @@ class RunFolderSafetyTest {
     }
 
     private static Path experiment(Path dir) throws Exception {
-        Path val = Files.createDirectories(dir.resolve("val"));
-        ImageFiles.writePng(ProceduralImages.render(9, 0, 64, 48), val.resolve("img0.png"), ImageFiles.IfExists.FAIL);
-        Path cfg = dir.resolve("exp.yaml");
-        Files.writeString(cfg, String.join("\n",
-                "name: tiny",
-                "scale: 2",
-                "seed: 3",
-                "student: {network: {type: rlfn, feature_channels: 8, blocks: 1, esa_channels: 8, input_range: 1}}",
-                "data: {type: procedural, images: 4, size: 64, patch: 16, batch_size: 2}",
-                "losses: [{type: test_l1}]",
-                "optimizer: {lr: 0.001}",
-                "train: {iterations: 4, log_every: 2, val_every: 2, save_every: 2}",
-                "validation: {sets: [" + val + "]}",
-                ""));
-        return cfg;
+        return TinyExperiment.write(dir, 1, 4, 2);
     }
 
     private static ExperimentRunner.Result run(Path cfg, Path out, boolean overwrite, String resume, String... set)
