@@ -25,6 +25,13 @@ class TorchModuleTest {
             }
         }
 
+        /** Children with the given names (DJL prefixes each with its ordinal). */
+        Wide(String... names) {
+            for (String name : names) {
+                addChildBlock(name, new Leaf());
+            }
+        }
+
         @Override
         protected NDList forwardInternal(ParameterStore ps, NDList in, boolean training, PairList<String, Object> p) {
             return in;
@@ -96,22 +103,7 @@ class TorchModuleTest {
     /** Children that would share a name are refused with the names, never merged. */
     @Test
     void childrenThatWouldShareANameAreRefused() {
-        AbstractBlock twins = new AbstractBlock() {
-            {
-                addChildBlock("conv", new Leaf());
-                addChildBlock("conv", new Leaf());
-            }
-
-            @Override
-            protected NDList forwardInternal(ParameterStore ps, NDList in, boolean training, PairList<String, Object> p) {
-                return in;
-            }
-
-            @Override
-            public Shape[] getOutputShapes(Shape[] inputShapes) {
-                return inputShapes;
-            }
-        };
+        AbstractBlock twins = new Wide("conv", "conv");
         IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
                 () -> TorchModule.parameters(twins));
         assertTrue(e.getMessage().contains("two children named 'conv'") && e.getMessage().contains("01conv")

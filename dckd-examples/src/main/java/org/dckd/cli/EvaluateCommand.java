@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDManager;
 
 import org.dckd.backbones.BackboneConfig;
 import org.dckd.backbones.SrBackbone;
+import org.dckd.config.ByteSize;
 import org.dckd.core.eval.BenchmarkEvaluator;
 import org.dckd.core.eval.EvaluationReport;
 import org.dckd.core.eval.ImageScore;
@@ -109,7 +110,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 SuperResolver.Builder builder = SuperResolver.builder().setNetwork(net).optTile(tile)
                         .optTileOverlap(tile > 0 ? tileOverlap : 0);
                 if (memoryBudget != null) {
-                    builder.optMemoryBudget(SuperResolver.parseBytes(memoryBudget, "--memory-budget"));
+                    builder.optMemoryBudget(ByteSize.parse(memoryBudget, "--memory-budget"));
                 }
                 SuperResolver resolver = builder.build();
                 out.printf(Locale.ROOT, "%s x%d (%,d parameters) on %s: %d images%n", model, scale,

@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import ai.djl.ndarray.NDManager;
 
 import org.dckd.backbones.SrBackbone;
+import org.dckd.config.ByteSize;
 import org.dckd.core.eval.BenchmarkEvaluator;
 import org.dckd.core.eval.SuperResolver;
 import org.dckd.core.model.BackboneLoader;
@@ -89,7 +90,7 @@ final class UpscaleCommand implements Callable<Integer> {
             SuperResolver.Builder builder = SuperResolver.builder().setNetwork(net).optTile(tile)
                     .optTileOverlap(tile > 0 ? Math.min(tileOverlap, tile - 1) : 0);
             if (memoryBudget != null) {
-                builder.optMemoryBudget(SuperResolver.parseBytes(memoryBudget, "--memory-budget"));
+                builder.optMemoryBudget(ByteSize.parse(memoryBudget, "--memory-budget"));
             }
             SuperResolver resolver = builder.build();
             for (int i = 0; i < files.size(); i++) {

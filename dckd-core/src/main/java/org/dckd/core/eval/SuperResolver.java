@@ -57,24 +57,13 @@ public final class SuperResolver {
     public static long defaultMemoryBudget() {
         String set = System.getProperty(MEMORY_BUDGET_PROPERTY);
         if (set != null) {
-            return parseBytes(set, MEMORY_BUDGET_PROPERTY);
+            return ByteSize.parse(set, MEMORY_BUDGET_PROPERTY);
         }
         long physical = 8L << 30;
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             physical = os.getTotalMemorySize();
         }
         return Math.max(512L << 20, Math.min(8L << 30, physical / 4));
-    }
-
-    /**
-     * Parses a byte count ({@link ByteSize#parse}).
-     *
-     * @param text the text, e.g. {@code 2g}
-     * @param what where it came from, for the error message
-     * @return the bytes
-     */
-    public static long parseBytes(String text, String what) {
-        return ByteSize.parse(text, what);
     }
 
     /** A builder. */

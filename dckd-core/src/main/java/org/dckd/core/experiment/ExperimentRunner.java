@@ -127,9 +127,8 @@ public final class ExperimentRunner {
         RunDirectory existing = null;
         if (options.resume() != null) {
             existing = RunDirectory.open(out);
-            RunDirectory resumed = existing;
             Path ck = options.resume().equals("latest")
-                    ? existing.checkpoints().latest().orElseThrow(() -> new IOException(resumed.root() + " has no "
+                    ? existing.checkpoints().latest().orElseThrow(() -> new IOException(out.toAbsolutePath() + " has no "
                             + "complete checkpoint to resume from; start the run again without --resume (a run "
                             + "folder without a checkpoint is replaced)")).directory()
                     : Path.of(options.resume());

@@ -13,6 +13,7 @@ import ai.djl.ndarray.types.Shape;
 import org.dckd.backbones.Backbones;
 import org.dckd.backbones.SrBackbone;
 import org.dckd.backbones.rlfn.RlfnConfig;
+import org.dckd.config.ByteSize;
 import org.junit.jupiter.api.Test;
 
 /** Whole-image inference never outgrows the memory budget: too large an image is tiled automatically. */
@@ -56,11 +57,11 @@ class SuperResolverMemoryTest {
             // SwinIR-light: 6 heads, window 8 -> 3 * 6 * 64 floats per pixel on top of the convolution estimate
             assertTrue(swin.inferenceBytesPerPixel() >= 4L * 3 * 6 * 64, "" + swin.inferenceBytesPerPixel());
         }
-        assertEquals(2L << 30, SuperResolver.parseBytes("2g", "x"));
-        assertEquals(512L << 20, SuperResolver.parseBytes("512M", "x"));
-        assertEquals(1000, SuperResolver.parseBytes("1000", "x"));
+        assertEquals(2L << 30, ByteSize.parse("2g", "x"));
+        assertEquals(512L << 20, ByteSize.parse("512M", "x"));
+        assertEquals(1000, ByteSize.parse("1000", "x"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> SuperResolver.parseBytes("lots", "--memory-budget"));
+                () -> ByteSize.parse("lots", "--memory-budget"));
         assertTrue(e.getMessage().contains("--memory-budget") && e.getMessage().contains("lots"), e.getMessage());
         assertTrue(SuperResolver.defaultMemoryBudget() >= 512L << 20);
     }
