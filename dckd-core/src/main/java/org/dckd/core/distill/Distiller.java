@@ -81,6 +81,10 @@ public final class Distiller implements AutoCloseable {
         this.gradClip = b.gradClip;
         this.seed = b.seed;
         this.manager = b.manager;
+        if (!student.isInitialized()) {
+            // any initialisation order: the EMA, the history model and the optimizer need the student's parameters
+            student.initialize(manager);
+        }
         if (loss.needsTeacher() && teacher == null) {
             throw new IllegalArgumentException("loss terms " + termsNeedingTeacher() + " need a teacher; set one with"
                     + " optTeacher(...) or remove them");
@@ -181,51 +185,96 @@ public final class Distiller implements AutoCloseable {
      */
     public StepResult step(NDArray lr, NDArray hr) {
         long t0 = System.nanoTime();
-        long it = iteration + 1;
-        double rate = schedule.lr(baseLr, it);
-        // engine-side randomness (stochastic depth) is a function of (seed, iteration): resuming replays it exactly
-        Engine.getInstance().setRandomSeed((int) mix(seed ^ 0x5DEECE66DL, it));
-        Set<LossTerm.Requirement> req = loss.requirements();
-        Map<String, Float> values = new LinkedHashMap<>();
-        float total;
+        long it = beginStep();
+        Losses losses;
         double norm;
         try (NDManager scope = manager.newSubManager()) {
             NDArray x = lr.duplicate();
             x.attach(scope);
             NDArray y = hr.duplicate();
             y.attach(scope);
-            NDArray teacherOut = null;
-            Map<String, NDArray> teacherFeatures = Map.of();
-            boolean teacherOutput = req.contains(LossTerm.Requirement.TEACHER_OUTPUT)
-                    || req.contains(LossTerm.Requirement.TEACHER_FEATURES);
-            if (teacher != null && teacherOutput) {
-                TappedOutput t = run(teacher, scope, x, false, !loss.teacherTaps().isEmpty());
-                teacherOut = t.output().stopGradient();
-                teacherFeatures = detach(t.features());
-            }
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                boolean taps = req.contains(LossTerm.Requirement.STUDENT_FEATURES);
-                TappedOutput s = run(student, scope, x, true, taps);
-                LossContext context = new LossContext(scope, it, x, y, s.output(), teacherOut,
-                        taps ? s.features() : Map.of(), teacherFeatures, networkOperator(student, scope, true),
-                        teacher == null ? null : networkOperator(teacher, scope, false), mix(seed, it));
-                DistillationLoss.Value v = loss.compute(context);
-                v.terms().forEach((k, a) -> values.put(k, a.getFloat()));
-                total = v.total().getFloat();
-                if (!Float.isFinite(total)) {
-                    throw new NonFiniteLossException(it, values, "loss");
-                }
+                TappedOutput s = forwardStudent(new ParameterStore(scope, false), x);
+                DistillationLoss.Value v = computeLoss(scope, it, x, y, s);
+                losses = readLosses(it, v);
                 gc.backward(v.total());
             }
-            norm = gradientNorm();
-            if (!Double.isFinite(norm)) {
-                zeroGradients();
-                throw new NonFiniteLossException(it, values, "gradient norm");
-            }
-            if (gradClip > 0 && norm > gradClip) {
-                scaleGradients((float) (gradClip / (norm + 1e-6)));
-            }
+            norm = clipGradients(it, losses);
         }
+        return applyUpdate(it, losses, norm, t0);
+    }
+
+    // The phases of a step, shared by step() and the DJL Trainer adapter (DjlDistillation), so that both train
+    // bit-identically: begin (seeds), student forward, loss, [backward by the caller], read + guard, clip, update.
+
+    /** Starts iteration {@code iteration() + 1}: engine-side randomness (stochastic depth) is a function of (seed, it). */
+    long beginStep() {
+        long it = iteration + 1;
+        Engine.getInstance().setRandomSeed((int) mix(seed ^ 0x5DEECE66DL, it));
+        return it;
+    }
+
+    /** The student's training forward on a [0, 1] batch (with the feature taps the terms read), output on [0, 1]. */
+    TappedOutput forwardStudent(ParameterStore ps, NDArray x) {
+        return run(student, ps, x, true, loss.requirements().contains(LossTerm.Requirement.STUDENT_FEATURES));
+    }
+
+    /** The student's inference forward on a [0, 1] batch, output on [0, 1]. */
+    NDArray inferStudent(ParameterStore ps, NDArray x) {
+        return run(student, ps, x, false, false).output();
+    }
+
+    /** The teacher's pass without gradients (when a term needs it) and the weighted loss of iteration {@code it}. */
+    DistillationLoss.Value computeLoss(NDManager scope, long it, NDArray x, NDArray y, TappedOutput s) {
+        Set<LossTerm.Requirement> req = loss.requirements();
+        NDArray teacherOut = null;
+        Map<String, NDArray> teacherFeatures = Map.of();
+        boolean teacherOutput = req.contains(LossTerm.Requirement.TEACHER_OUTPUT)
+                || req.contains(LossTerm.Requirement.TEACHER_FEATURES);
+        if (teacher != null && teacherOutput) {
+            TappedOutput t = run(teacher, new ParameterStore(scope, false), x, false, !loss.teacherTaps().isEmpty());
+            teacherOut = t.output().stopGradient();
+            teacherFeatures = detach(t.features());
+        }
+        LossContext context = new LossContext(scope, it, x, y, s.output(), teacherOut, s.features(), teacherFeatures,
+                networkOperator(student, scope, true), teacher == null ? null : networkOperator(teacher, scope, false),
+                mix(seed, it));
+        return loss.compute(context);
+    }
+
+    /** The step's loss values on the host. */
+    record Losses(float total, Map<String, Float> terms) {}
+
+    /** Reads the loss values; a NaN/Inf total stops the step before anything is updated. */
+    static Losses readLosses(long it, DistillationLoss.Value v) {
+        Map<String, Float> values = new LinkedHashMap<>();
+        v.terms().forEach((k, a) -> values.put(k, a.getFloat()));
+        float total = v.total().getFloat();
+        if (!Float.isFinite(total)) {
+            throw new NonFiniteLossException(it, values, "loss");
+        }
+        return new Losses(total, Collections.unmodifiableMap(values));
+    }
+
+    /** After the backward pass: the global gradient norm (guarded) and, when set, norm clipping. */
+    double clipGradients(long it, Losses losses) {
+        double norm = gradientNorm();
+        if (!Double.isFinite(norm)) {
+            zeroGradients();
+            throw new NonFiniteLossException(it, losses.terms(), "gradient norm");
+        }
+        if (gradClip > 0 && norm > gradClip) {
+            scaleGradients((float) (gradClip / (norm + 1e-6)));
+        }
+        return norm;
+    }
+
+    /** The update of iteration {@code it}: Adam, then the EMA and the terms' after-step hooks (the history model). */
+    StepResult applyUpdate(long it, Losses losses, double norm, long startNanos) {
+        if (it != iteration + 1) {
+            throw new IllegalStateException("update of iteration " + it + " after iteration " + iteration);
+        }
+        double rate = schedule.lr(baseLr, it);
         optimizer.step(rate);
         iteration = it;
         if (ema != null) {
@@ -234,15 +283,13 @@ public final class Distiller implements AutoCloseable {
         for (LossTerm t : loss.terms()) {
             t.afterStep(it, roles);
         }
-        return new StepResult(it, rate, total, Collections.unmodifiableMap(values), norm,
-                (System.nanoTime() - t0) / 1e9);
+        return new StepResult(it, rate, losses.total(), losses.terms(), norm, (System.nanoTime() - startNanos) / 1e9);
     }
 
-    /** Runs a network on a [0,1] batch in the scope, converting to and from its range. */
-    private static TappedOutput run(SrBackbone net, NDManager scope, NDArray x, boolean training, boolean taps) {
+    /** Runs a network on a [0,1] batch, converting to and from its range. */
+    private static TappedOutput run(SrBackbone net, ParameterStore ps, NDArray x, boolean training, boolean taps) {
         float range = net.inputRange();
         NDArray in = range == 1f ? x : OwnedArrays.mul(x, range);
-        ParameterStore ps = new ParameterStore(scope, false);
         if (taps) {
             TappedOutput t = net.forwardWithFeatures(ps, in, training);
             return new TappedOutput(range == 1f ? t.output() : OwnedArrays.div(t.output(), range), t.features());
@@ -253,7 +300,7 @@ public final class Distiller implements AutoCloseable {
 
     private static UnaryOperator<NDArray> networkOperator(SrBackbone net, NDManager scope, boolean training) {
         return in -> {
-            NDArray out = run(net, scope, in, training, false).output();
+            NDArray out = run(net, new ParameterStore(scope, false), in, training, false).output();
             return training ? out : out.stopGradient();
         };
     }
@@ -282,10 +329,17 @@ public final class Distiller implements AutoCloseable {
         }
     }
 
-    private void zeroGradients() {
+    /**
+     * Zeroes every trainable gradient (a step that updates nothing). NaN/Inf entries too: {@code 0 * NaN} is NaN, and
+     * PyTorch accumulates gradients, so they would poison every later step.
+     */
+    void zeroGradients() {
         for (Parameter p : trainable.values()) {
             try (NDArray g = p.getArray().getGradient()) {
                 g.muli(0);
+                try (NDArray bad = g.isNaN()) {
+                    g.set(bad, 0f);
+                }
             }
         }
     }
@@ -381,7 +435,7 @@ public final class Distiller implements AutoCloseable {
 
         private Builder() {}
 
-        /** The trainable student, initialised (required). */
+        /** The trainable student (required); initialised here with its default input shape if it is not yet. */
         public Builder setStudent(SrBackbone student) {
             this.student = student;
             return this;

@@ -120,27 +120,7 @@ class DistillerTest {
 
     @Test
     void aNonFiniteLossStopsWithoutTouchingTheWeights() {
-        LossTerm nan = new LossTerm() {
-            @Override
-            public String name() {
-                return "l_bad";
-            }
-
-            @Override
-            public float weight() {
-                return 1f;
-            }
-
-            @Override
-            public Set<Requirement> requirements() {
-                return EnumSet.of(Requirement.HR);
-            }
-
-            @Override
-            public NDArray compute(LossContext c) {
-                return c.studentOutput().sub(c.hr()).abs().mean().div(0f).mul(0f);
-            }
-        };
+        LossTerm nan = TestTerms.nanLoss("l_bad");
         try (NDManager m = NDManager.newBaseManager()) {
             SrBackbone student = tinyRlfn(m, 8, 2);
             Map<String, Tensor> before = StateDict.of(student).tensors();

@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -25,7 +27,10 @@ import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.EasyTrain;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.util.PairList;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,11 +46,14 @@ import org.dckd.losses.LossTerm;
 import org.dckd.losses.LossTermConfig;
 import org.dckd.losses.LossTerms;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Plain DJL blocks as students: a {@link SequentialBlock} and a hand-written {@link AbstractBlock}, wrapped by
- * {@link BlockNetwork}, distilled with the EMA and DCKD's history model. Every parameter trains, every tensor is saved
+ * {@link BlockNetwork}, distilled with the EMA and DCKD's history model, by {@link Distiller#step} and by a DJL
+ * {@code Trainer} ({@link DjlDistillation}). Every parameter trains, every tensor is saved
  * and loads back (a SequentialBlock's six parameters once collapsed to two state-dict keys, so only the last
  * convolution was trained and saved).
  */
@@ -102,7 +110,7 @@ class YourOwnBlockStudentTest {
     }
 
     /** L1 to HR and to the teacher, and DCR (its history model is another instance of the student). */
-    private static List<LossTerm> terms() {
+    static List<LossTerm> terms() {
         String yaml = """
                 losses:
                   - {type: l1}
@@ -121,8 +129,34 @@ class YourOwnBlockStudentTest {
         return out;
     }
 
-    private static void trainsEveryParameterAndRoundTrips(Supplier<Block> factory, int expectedTensors, Path dir)
-            throws IOException {
+    /** Four steps of the distiller: its own {@code step}, or a DJL {@code Trainer} through {@link DjlDistillation}. */
+    private static void train(Distiller d, NDManager m, boolean viaTrainer) throws Exception {
+        List<NDArray[]> batches = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            batches.add(TinyNetworks.batch(m, 100 + i, 32));
+        }
+        if (!viaTrainer) {
+            for (NDArray[] b : batches) {
+                assertTrue(Float.isFinite(d.step(b[0], b[1]).loss()));
+            }
+            return;
+        }
+        NDArray lr = NDArrays.concat(new NDList(batches.stream().map(b -> b[0]).toList()));
+        NDArray hr = NDArrays.concat(new NDList(batches.stream().map(b -> b[1]).toList()));
+        DjlDistillation kd = DjlDistillation.of(d);
+        try (Model model = Model.newInstance("student")) {
+            model.setBlock(kd.block());
+            try (Trainer trainer = model.newTrainer(kd.trainingConfig())) {
+                EasyTrain.fit(trainer, 1, new ArrayDataset.Builder().setData(lr).optLabels(hr).setSampling(2, false)
+                        .build(), null);
+                assertTrue(Float.isFinite(trainer.getTrainingResult().getTrainLoss()));
+            }
+        }
+        assertEquals(4, d.iteration());
+    }
+
+    private static void trainsEveryParameterAndRoundTrips(Supplier<Block> factory, int expectedTensors, Path dir,
+            boolean viaTrainer) throws Exception {
         try (NDManager m = NDManager.newBaseManager()) {
             SrBackbone teacher = TinyNetworks.rlfn(m, 16, 1f, 1);
             ai.djl.engine.Engine.getInstance().setRandomSeed(4);
@@ -132,10 +166,7 @@ class YourOwnBlockStudentTest {
             assertEquals(expectedTensors, before.size(), "every parameter has its own key: " + before.keySet());
             try (Distiller d = Distiller.builder().setManager(m).setStudent(student).optTeacher(teacher)
                     .addTerms(terms()).optLearningRate(5e-3).optEmaDecay(0.9f).optSeed(3).build()) {
-                for (int i = 0; i < 4; i++) {
-                    NDArray[] b = TinyNetworks.batch(m, 100 + i, 32);
-                    assertTrue(Float.isFinite(d.step(b[0], b[1]).loss()));
-                }
+                train(d, m, viaTrainer);
                 Map<String, Tensor> after = StateDict.of(student).tensors();
                 before.forEach((k, v) -> assertFalse(v.contentEquals(after.get(k)), k + " did not train"));
                 // the EMA is its own instance: it moved, but is not the student
@@ -157,14 +188,16 @@ class YourOwnBlockStudentTest {
         }
     }
 
-    @Test
-    void aSequentialBlockStudentTrainsEveryParameter(@TempDir Path dir) throws IOException {
-        trainsEveryParameterAndRoundTrips(YourOwnBlockStudentTest::sequential, 6, dir);
+    @ParameterizedTest(name = "via DJL Trainer: {0}")
+    @ValueSource(booleans = {false, true})
+    void aSequentialBlockStudentTrainsEveryParameter(boolean viaTrainer, @TempDir Path dir) throws Exception {
+        trainsEveryParameterAndRoundTrips(YourOwnBlockStudentTest::sequential, 6, dir, viaTrainer);
     }
 
-    @Test
-    void aHandWrittenBlockStudentTrainsEveryParameter(@TempDir Path dir) throws IOException {
-        trainsEveryParameterAndRoundTrips(HandWritten::new, 6, dir);
+    @ParameterizedTest(name = "via DJL Trainer: {0}")
+    @ValueSource(booleans = {false, true})
+    void aHandWrittenBlockStudentTrainsEveryParameter(boolean viaTrainer, @TempDir Path dir) throws Exception {
+        trainsEveryParameterAndRoundTrips(HandWritten::new, 6, dir, viaTrainer);
     }
 
     @Test
