@@ -283,6 +283,22 @@ public final class Checkpoints {
     }
 
     /**
+     * Writes a state dict as a PyTorch checkpoint ({@code .pth}: the zip format of {@code torch.save}), atomically like
+     * {@link #writeSafetensors(StateDict, Path, Map, CopyOption...)}. PyTorch reads it with
+     * {@code torch.load(path, weights_only=True)} (an {@code OrderedDict} of tensors for {@code load_state_dict}), and
+     * so does {@link #read(Path)}.
+     *
+     * @param stateDict the tensors (written in state-dict order)
+     * @param file the target
+     * @param options {@link StandardCopyOption#REPLACE_EXISTING} to overwrite an existing file
+     * @throws IOException if writing fails or the file exists
+     * @throws CheckpointException if a tensor's type cannot be stored
+     */
+    public static void writePth(StateDict stateDict, Path file, CopyOption... options) throws IOException {
+        writeAtomically(file, replaceExisting(options), out -> TorchZipFormat.write(stateDict, out, file));
+    }
+
+    /**
      * Writes a state dict as an uncompressed {@code .npz} ({@code numpy.load} reads it), atomically like
      * {@link #writeSafetensors(StateDict, Path, Map, CopyOption...)}. {@code bfloat16} tensors are refused (numpy has no
      * such type).

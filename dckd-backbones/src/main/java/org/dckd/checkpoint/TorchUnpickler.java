@@ -88,7 +88,8 @@ final class TorchUnpickler extends Unpickler {
     /** Fully qualified names of the allowed globals, with the objects that stand for them. */
     static final Map<String, PyGlobal> ALLOWED_GLOBALS;
 
-    private static final Map<String, DataType> STORAGE_TYPES = Map.ofEntries(
+    /** PyTorch legacy storage class names and their element types (the writer names storages the same way). */
+    static final Map<String, DataType> STORAGE_TYPES = Map.ofEntries(
             Map.entry("FloatStorage", DataType.FLOAT32), Map.entry("DoubleStorage", DataType.FLOAT64),
             Map.entry("HalfStorage", DataType.FLOAT16), Map.entry("BFloat16Storage", DataType.BFLOAT16),
             Map.entry("LongStorage", DataType.INT64), Map.entry("IntStorage", DataType.INT32),

@@ -59,6 +59,37 @@ class ExportTest {
     }
 
     @Test
+    void pthRoundTripIsByteExactForEveryDtypeAndRecordsAreAligned() throws IOException {
+        StateDict sd = allDtypes();
+        Path file = dir.resolve("all.pth");
+
+        Checkpoints.writePth(sd, file);
+        StateDict back = Checkpoints.read(file);
+
+        assertEquals(CheckpointFormat.TORCH_ZIP, Checkpoints.detectFormat(file));
+        assertEquals(List.copyOf(sd.keys()), List.copyOf(back.keys()));
+        for (String key : sd.keys()) {
+            assertTrue(sd.get(key).contentEquals(back.get(key)), key);
+            assertArrayEquals(sd.get(key).shape(), back.get(key).shape(), key);
+        }
+        // every record's data starts on a multiple of 64 bytes (as torch.save writes them; torch.load(mmap=True))
+        byte[] all = Files.readAllBytes(file);
+        ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
+        int records = 0;
+        for (int at = 0; at + 30 <= all.length && b.getInt(at) == 0x04034b50; records++) {
+            int nameLength = b.getShort(at + 26) & 0xffff;
+            int extraLength = b.getShort(at + 28) & 0xffff;
+            int dataStart = at + 30 + nameLength + extraLength;
+            String name = new String(all, at + 30, nameLength, StandardCharsets.UTF_8);
+            assertTrue(name.startsWith("archive/"), name);
+            assertEquals(0, dataStart % 64, name + " starts at " + dataStart);
+            at = dataStart + b.getInt(at + 18);
+        }
+        assertEquals(sd.size() + 3, records, "data.pkl, byteorder, version and one record per tensor");
+        assertThrows(FileAlreadyExistsException.class, () -> Checkpoints.writePth(sd, file));
+    }
+
+    @Test
     void safetensorsHeaderFollowsTheSpecification() throws IOException {
         StateDict sd = allDtypes();
         Path file = dir.resolve("spec.safetensors");
