@@ -11,10 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 
 import ai.djl.ndarray.types.DataType;
 
@@ -208,7 +206,7 @@ final class NumpyFormat {
 
     /** Writes the tensors as an uncompressed {@code .npz} (as {@code numpy.savez} does). */
     static void writeNpz(StateDict stateDict, OutputStream target, Path file) throws IOException {
-        ZipOutputStream zip = new ZipOutputStream(target);
+        StoredZipWriter zip = new StoredZipWriter(target, 1);
         for (Map.Entry<String, Tensor> e : stateDict.tensors().entrySet()) {
             Tensor t = e.getValue();
             String descr = descr(t.dataType());
@@ -216,20 +214,9 @@ final class NumpyFormat {
                 throw new CheckpointException(Reason.WRITE_REFUSED, file, "tensor '" + e.getKey() + "' is "
                         + t.dataType() + ", which numpy cannot represent; write safetensors instead");
             }
-            byte[] npy = npy(t, descr);
-            ZipEntry entry = new ZipEntry(e.getKey() + ".npy");
-            entry.setMethod(ZipEntry.STORED);
-            entry.setSize(npy.length);
-            entry.setCompressedSize(npy.length);
-            CRC32 crc = new CRC32();
-            crc.update(npy);
-            entry.setCrc(crc.getValue());
-            zip.putNextEntry(entry);
-            zip.write(npy);
-            zip.closeEntry();
+            zip.add(e.getKey() + ".npy", npy(t, descr));
         }
         zip.finish();
-        zip.flush();
     }
 
     private static byte[] npy(Tensor t, String descr) throws IOException {

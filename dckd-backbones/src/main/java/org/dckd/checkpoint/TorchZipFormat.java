@@ -1,16 +1,12 @@
 package org.dckd.checkpoint;
 
 import java.io.ByteArrayOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.zip.CRC32;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 import ai.djl.ndarray.types.DataType;
 
@@ -27,23 +23,19 @@ final class TorchZipFormat {
 
     private static final String ROOT = "archive/";
     private static final int ALIGNMENT = 64;
-    /** The id of the padding extra field (PyTorch's writer uses the same bytes, "FB"). */
-    private static final int PADDING_ID = 0x4246;
 
     private TorchZipFormat() {}
 
     static void write(StateDict stateDict, OutputStream target, Path file) throws IOException {
-        Counting counting = new Counting(target);
-        try (ZipOutputStream zip = new ZipOutputStream(counting)) {
-            zip.setMethod(ZipOutputStream.STORED);
-            stored(zip, counting, "data.pkl", pickle(stateDict, file));
-            stored(zip, counting, "byteorder", "little".getBytes(StandardCharsets.US_ASCII));
-            int i = 0;
-            for (Tensor t : stateDict.tensors().values()) {
-                stored(zip, counting, "data/" + i++, bytes(t.data()));
-            }
-            stored(zip, counting, "version", "3\n".getBytes(StandardCharsets.US_ASCII));
+        StoredZipWriter zip = new StoredZipWriter(target, ALIGNMENT);
+        zip.add(ROOT + "data.pkl", pickle(stateDict, file));
+        zip.add(ROOT + "byteorder", "little".getBytes(StandardCharsets.US_ASCII));
+        int i = 0;
+        for (Tensor t : stateDict.tensors().values()) {
+            zip.add(ROOT + "data/" + i++, bytes(t.data()));
         }
+        zip.add(ROOT + "version", "3\n".getBytes(StandardCharsets.US_ASCII));
+        zip.finish();
     }
 
     private static byte[] bytes(ByteBuffer data) {
@@ -51,28 +43,6 @@ final class TorchZipFormat {
         byte[] out = new byte[b.remaining()];
         b.get(out);
         return out;
-    }
-
-    /** One uncompressed record whose data start on a multiple of 64 bytes. */
-    private static void stored(ZipOutputStream zip, Counting counting, String name, byte[] data) throws IOException {
-        ZipEntry e = new ZipEntry(ROOT + name);
-        e.setMethod(ZipEntry.STORED);
-        e.setSize(data.length);
-        e.setCompressedSize(data.length);
-        CRC32 crc = new CRC32();
-        crc.update(data);
-        e.setCrc(crc.getValue());
-        long headerEnd = counting.count + 30 + e.getName().getBytes(StandardCharsets.UTF_8).length + 4;
-        int pad = (int) ((ALIGNMENT - headerEnd % ALIGNMENT) % ALIGNMENT);
-        byte[] extra = new byte[4 + pad];
-        extra[0] = (byte) PADDING_ID;
-        extra[1] = (byte) (PADDING_ID >>> 8);
-        extra[2] = (byte) pad;
-        extra[3] = (byte) (pad >>> 8);
-        e.setExtra(extra);
-        zip.putNextEntry(e);
-        zip.write(data);
-        zip.closeEntry();
     }
 
     /** The pickle: {@code OrderedDict([(key, _rebuild_tensor_v2(storage, 0, size, stride, False, OrderedDict())), ...])}. */
@@ -109,7 +79,7 @@ final class TorchZipFormat {
                 return e.getKey();
             }
         }
-        throw new CheckpointException(CheckpointException.Reason.UNSUPPORTED, file, "tensor '" + key + "' has type "
+        throw new CheckpointException(CheckpointException.Reason.WRITE_REFUSED, file, "tensor '" + key + "' has type "
                 + type + ", which a PyTorch checkpoint cannot store");
     }
 
@@ -173,27 +143,6 @@ final class TorchZipFormat {
             for (int i = 0; i < bytes; i++) {
                 out.write((int) (v >>> (8 * i)) & 0xff);
             }
-        }
-    }
-
-    /** Counts the bytes written, for the alignment of the records. */
-    private static final class Counting extends FilterOutputStream {
-        long count;
-
-        Counting(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            out.write(b);
-            count++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            count += len;
         }
     }
 }
