@@ -17,7 +17,18 @@ public interface TrainingBatches extends AutoCloseable {
      * @param hrHeight HR patch height
      * @param hrWidth HR patch width
      */
-    record Batch(float[] lr, float[] hr, int n, int lrHeight, int lrWidth, int hrHeight, int hrWidth) {}
+    record Batch(float[] lr, float[] hr, int n, int lrHeight, int lrWidth, int hrHeight, int hrWidth) {
+
+        /** The LR batch as an {@code (n, 3, lrHeight, lrWidth)} array of the manager. */
+        public ai.djl.ndarray.NDArray lrArray(ai.djl.ndarray.NDManager manager) {
+            return manager.create(lr, new ai.djl.ndarray.types.Shape(n, 3, lrHeight, lrWidth));
+        }
+
+        /** The HR batch as an {@code (n, 3, hrHeight, hrWidth)} array of the manager. */
+        public ai.djl.ndarray.NDArray hrArray(ai.djl.ndarray.NDManager manager) {
+            return manager.create(hr, new ai.djl.ndarray.types.Shape(n, 3, hrHeight, hrWidth));
+        }
+    }
 
     /** The next batch (blocks until one is ready). Errors (a bad image) surface here, naming the file. */
     Batch next() throws java.io.IOException;
