@@ -13,7 +13,7 @@ import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 
-import org.dckd.backbones.Backbones;
+import org.dckd.backbones.catalog.Backbones;
 import org.dckd.backbones.SrBackbone;
 import org.dckd.backbones.rlfn.RlfnConfig;
 import org.dckd.core.djl.DjlDistillation;

@@ -6,7 +6,7 @@ import java.util.List;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
-import org.dckd.backbones.Backbones;
+import org.dckd.backbones.catalog.Backbones;
 import org.dckd.backbones.SrBackbone;
 import org.dckd.backbones.rlfn.RlfnConfig;
 import org.dckd.checkpoint.Checkpoints;

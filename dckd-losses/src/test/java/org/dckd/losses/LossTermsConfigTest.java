@@ -25,6 +25,7 @@ import org.dckd.losses.baselines.DukdZoomInTerm;
 import org.dckd.losses.baselines.DukdZoomOutTerm;
 import org.dckd.losses.baselines.FakdTerm;
 import org.dckd.losses.baselines.LabelConsistencyTerm;
+import org.dckd.losses.catalog.LossTerms;
 import org.dckd.losses.pixel.PixelDistance;
 import org.dckd.losses.pixel.PixelTarget;
 import org.dckd.losses.pixel.PixelTerm;
