@@ -2,6 +2,7 @@ package org.dckd.backbones.catalog;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,7 +13,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.dckd.backbones.BackboneConfig;
 import org.dckd.backbones.SrBackbone;
+import org.dckd.backbones.imdn.ImdnConfig;
+import org.dckd.backbones.rlfn.RlfnConfig;
+import org.dckd.backbones.swinir.SwinIrConfig;
+import org.dckd.config.ConfigReader;
 import org.dckd.nn.TappedOutput;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -46,5 +54,35 @@ class BackbonesTest {
     void anUnknownPresetNamesTheKnownOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Backbones.preset("edsr", 4));
         assertTrue(e.getMessage().contains("edsr") && e.getMessage().contains("swinir_lightweight"), e.getMessage());
+    }
+
+    @Test
+    void aTypeNameRegisteredTwiceIsRefusedNamingBothRegistrations() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Backbones.register("rlfn", ImdnConfig.class));
+        String m = e.getMessage();
+        assertTrue(m.contains("backbone type 'rlfn' is already registered"), m);
+        assertTrue(m.contains(RlfnConfig.class.getName()) && m.contains(ImdnConfig.class.getName()), m);
+        assertTrue(m.contains(Backbones.class.getName() + ".<clinit>") && m.contains("BackbonesTest."), m);
+        assertEquals(RlfnConfig.rlfn(4), Backbones.preset("rlfn", 4), "the built-in registration stays");
+    }
+
+    @Test
+    void aPresetNameRegisteredTwiceIsRefusedNamingBothRegistrations() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Backbones.registerPreset("swinir_lightweight", ImdnConfig::official));
+        String m = e.getMessage();
+        assertTrue(m.contains("backbone preset 'swinir_lightweight' is already registered"), m);
+        assertTrue(m.contains(Backbones.class.getName() + ".<clinit>") && m.contains("BackbonesTest."), m);
+        assertEquals(SwinIrConfig.lightweight(4), Backbones.preset("swinir_lightweight", 4));
+    }
+
+    @Test
+    void theConfigReaderKnowsTheRegisteredTypesThroughTheServiceLoader() throws Exception {
+        ObjectMapper mapper = ConfigReader.jsonMapper();
+        BackboneConfig config = ConfigReader.convert(mapper, mapper.readTree("{\"type\": \"imdn\", \"scale\": 3}"),
+                BackboneConfig.class, "test");
+        assertInstanceOf(ImdnConfig.class, config);
+        assertEquals(3, config.scale());
     }
 }
