@@ -9,7 +9,7 @@ import java.util.function.BiConsumer;
 /**
  * Values by a unique name, in registration order, refusing a name registered twice: the backbone types and presets,
  * the loss-term types and the CSD encoders are each one of these. Each registration remembers where it was made (the
- * first caller outside the registry classes), so a clash names both places. Registering the very same value again
+ * caller of {@link #register}, or of the facade class that delegates to it), so a clash names both places. Registering the very same value again
  * under its name (a static initialiser that runs in two tests, say) changes nothing. Thread-safe.
  *
  * @param <T> the registered values
@@ -17,15 +17,28 @@ import java.util.function.BiConsumer;
 public final class NamedRegistry<T> {
 
     private final String what;
+    private final String facade;
     private final Map<String, Registration<T>> entries = new LinkedHashMap<>();
 
     /**
-     * Creates an empty registry.
+     * Creates an empty registry whose callers register directly.
      *
      * @param what what a name names, for messages ({@code "backbone type"}, {@code "loss-term type"})
      */
     public NamedRegistry(String what) {
+        this(what, null);
+    }
+
+    /**
+     * Creates an empty registry behind a facade: a class whose static methods delegate to {@link #register}. The site
+     * of a registration is then the facade's caller (or the facade's static initialiser, for its built-in entries).
+     *
+     * @param what what a name names, for messages ({@code "backbone type"}, {@code "loss-term type"})
+     * @param facade the delegating class, or {@code null}
+     */
+    public NamedRegistry(String what, Class<?> facade) {
         this.what = what;
+        this.facade = facade == null ? null : facade.getName();
     }
 
     /**
@@ -95,14 +108,11 @@ public final class NamedRegistry<T> {
         return lambda < 0 ? s : "a function of " + s.substring(0, lambda);
     }
 
-    /**
-     * The first stack frame outside this class and outside the registry facade that called it (a class whose
-     * {@code register} method delegates here), i.e. the user's registering call.
-     */
-    private static String callerSite() {
+    /** The first stack frame outside this class and outside the facade's methods (its static initialiser counts). */
+    private String callerSite() {
         return StackWalker.getInstance().walk(frames -> frames
                 .filter(f -> !f.getClassName().equals(NamedRegistry.class.getName()))
-                .filter(f -> !f.getMethodName().startsWith("register"))
+                .filter(f -> !f.getClassName().equals(facade) || f.getMethodName().equals("<clinit>"))
                 .findFirst()
                 .map(StackWalker.StackFrame::toStackTraceElement)
                 .map(StackTraceElement::toString)

@@ -58,4 +58,23 @@ class NamedRegistryTest {
         assertTrue(registry.names().isEmpty());
         assertTrue(registry.find("x").isEmpty());
     }
+
+    /** A facade as the catalogs have: static methods delegating to the registry. */
+    private static final class Widgets {
+        static final NamedRegistry<String> REGISTRY = new NamedRegistry<>("widget", Widgets.class);
+
+        static void register(String name, String value) {
+            REGISTRY.register(name, value);
+        }
+    }
+
+    @Test
+    void behindAFacadeTheSiteIsTheFacadesCaller() {
+        Widgets.register("w", "first");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Widgets.register("w", "second"));
+        String m = e.getMessage();
+        assertTrue(m.contains("first by " + NamedRegistryTest.class.getName() + ".behindAFacade"), m);
+        assertTrue(m.contains("second by " + NamedRegistryTest.class.getName() + ".lambda$behindAFacade"), m);
+        assertTrue(!m.contains("Widgets.register"), m);
+    }
 }

@@ -26,8 +26,10 @@ import org.dckd.config.NamedRegistry;
  */
 public final class Backbones {
 
-    private static final NamedRegistry<Class<? extends BackboneConfig>> TYPES = new NamedRegistry<>("backbone type");
-    private static final NamedRegistry<IntFunction<BackboneConfig>> PRESETS = new NamedRegistry<>("backbone preset");
+    private static final NamedRegistry<Class<? extends BackboneConfig>> TYPES = new NamedRegistry<>("backbone type",
+            Backbones.class);
+    private static final NamedRegistry<IntFunction<BackboneConfig>> PRESETS = new NamedRegistry<>("backbone preset",
+            Backbones.class);
 
     static {
         register("rlfn", RlfnConfig.class);

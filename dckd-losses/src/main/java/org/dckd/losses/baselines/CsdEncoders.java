@@ -15,7 +15,7 @@ import org.dckd.losses.TrainingRoles;
 public final class CsdEncoders {
 
     private static final NamedRegistry<Function<TrainingRoles, FeatureLevels>> FACTORIES =
-            new NamedRegistry<>("csd feature encoder");
+            new NamedRegistry<>("csd feature encoder", CsdEncoders.class);
 
     static {
         // the offline default: the seeded random conv encoder of org.dckd.losses.encoders (frozen; gradients flow

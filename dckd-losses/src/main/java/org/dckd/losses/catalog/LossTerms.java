@@ -31,7 +31,8 @@ import org.dckd.losses.pixel.L2TermConfig;
  */
 public final class LossTerms {
 
-    private static final NamedRegistry<Class<? extends LossTermConfig>> TYPES = new NamedRegistry<>("loss-term type");
+    private static final NamedRegistry<Class<? extends LossTermConfig>> TYPES = new NamedRegistry<>("loss-term type",
+            LossTerms.class);
 
     static {
         register(L1TermConfig.TYPE, L1TermConfig.class);
