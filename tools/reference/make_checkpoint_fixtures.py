@@ -3,7 +3,7 @@
 
 Run from the repository root:  /usr/bin/python3 tools/reference/make_checkpoint_fixtures.py
 
-Output: dckd-backbones/src/test/resources/checkpoint/ (a few KB in total).
+Output: dckd-nn/src/test/resources/checkpoint/ (a few KB in total).
 
 * dtypes_zip.pth / dtypes_legacy.pth: torch.save of tensors of every supported dtype, a transposed (non-contiguous)
   view, an expanded (stride 0) view, slices sharing one storage at an offset, a 0-d scalar, an empty tensor and an
@@ -27,7 +27,7 @@ import zipfile
 
 import torch
 
-OUT = os.path.join(os.path.dirname(__file__), "..", "..", "dckd-backbones", "src", "test", "resources", "checkpoint")
+OUT = os.path.join(os.path.dirname(__file__), "..", "..", "dckd-nn", "src", "test", "resources", "checkpoint")
 OUT = os.path.normpath(OUT)
 MARKER = "/tmp/dckd_pickle_marker_"
 

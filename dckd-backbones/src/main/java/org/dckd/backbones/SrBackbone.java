@@ -5,7 +5,6 @@ import java.util.Map;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -14,6 +13,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 import org.dckd.nn.DjlRuntime;
+import org.dckd.nn.SrNetwork;
 import org.dckd.nn.TappedNetwork;
 import org.dckd.nn.TappedOutput;
 import org.dckd.nn.TorchModule;
@@ -25,8 +25,9 @@ import org.dckd.nn.TorchModule;
  * [0, 1]. Callers convert (see {@code org.dckd.core.eval}); the network itself does no clamping. Parameter names follow
  * the PyTorch state dict of the official implementation (see {@link TorchModule}), so official {@code .pth} files load
  * strictly. Every backbone exposes named intermediate features ({@link TappedNetwork}) for feature-based distillation.
+ * The loss terms see a backbone as an {@link SrNetwork}.
  */
-public abstract class SrBackbone extends AbstractBlock implements TappedNetwork {
+public abstract class SrBackbone extends AbstractBlock implements SrNetwork {
 
     static {
         DjlRuntime.ensureOffline();
@@ -42,11 +43,13 @@ public abstract class SrBackbone extends AbstractBlock implements TappedNetwork 
     }
 
     /** The upscaling factor (the default reads {@link #config()}). */
+    @Override
     public int scale() {
         return config().scale();
     }
 
     /** The value range of input and output: 1 or 255. */
+    @Override
     public abstract float inputRange();
 
     /** The config this network was built from. */
@@ -58,18 +61,9 @@ public abstract class SrBackbone extends AbstractBlock implements TappedNetwork 
      *
      * @return the new network
      */
+    @Override
     public SrBackbone newInstance() {
         return config().build();
-    }
-
-    /** The smallest input height/width the network accepts (e.g. 15 for RLFN's ESA pooling). */
-    public int minInputSize() {
-        return 1;
-    }
-
-    /** Initialises all parameters for 3-channel float32 input. */
-    public void initialize(NDManager manager) {
-        initialize(manager, DataType.FLOAT32, new Shape(1, 3, 64, 64));
     }
 
     /**
@@ -90,11 +84,6 @@ public abstract class SrBackbone extends AbstractBlock implements TappedNetwork 
         }
         long s = scale();
         return Float.BYTES * (16 * Math.max(widest, 3) + 6 * s * s);
-    }
-
-    /** The number of parameter elements (initialised network). */
-    public long parameterCount() {
-        return TorchModule.parameterCount(this);
     }
 
     @Override

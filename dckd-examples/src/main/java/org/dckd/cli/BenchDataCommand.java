@@ -29,7 +29,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import org.dckd.backbones.Backbones;
+import org.dckd.backbones.catalog.Backbones;
 import org.dckd.backbones.SrBackbone;
 import org.dckd.core.eval.EvaluationReport;
 import org.dckd.data.files.OutputLocations;

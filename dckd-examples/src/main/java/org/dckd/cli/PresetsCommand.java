@@ -5,7 +5,7 @@ import java.util.concurrent.Callable;
 
 import ai.djl.ndarray.NDManager;
 
-import org.dckd.backbones.Backbones;
+import org.dckd.backbones.catalog.Backbones;
 import org.dckd.backbones.SrBackbone;
 
 import picocli.CommandLine.Command;

@@ -12,7 +12,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.translate.TranslateException;
 
-import org.dckd.backbones.Backbones;
+import org.dckd.backbones.catalog.Backbones;
 import org.dckd.backbones.BlockNetwork;
 import org.dckd.backbones.SrBackbone;
 import org.dckd.core.distill.Distiller;

@@ -11,7 +11,7 @@ import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 
-import org.dckd.backbones.Backbones;
+import org.dckd.backbones.catalog.Backbones;
 import org.dckd.backbones.BlockNetwork;
 import org.dckd.backbones.SrBackbone;
 import org.dckd.core.distill.Distiller;

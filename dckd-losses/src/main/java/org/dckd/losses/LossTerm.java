@@ -20,7 +20,7 @@ import org.dckd.checkpoint.Tensor;
  * value is logged on its own. Terms with state (the DCKD history model, a k-means codebook, FAKD connectors) use the
  * lifecycle hooks: {@link #attach} once before training, {@link #afterStep} after every optimizer step, and
  * {@link #state}/{@link #loadState} so a resumed run continues exactly. Users add their own term by implementing this
- * interface and registering a config type with {@link LossTerms#register}.
+ * interface and registering a config type with {@link org.dckd.losses.catalog.LossTerms#register}.
  */
 public interface LossTerm extends AutoCloseable {
 

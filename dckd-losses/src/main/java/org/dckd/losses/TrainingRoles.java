@@ -2,7 +2,7 @@ package org.dckd.losses;
 
 import ai.djl.ndarray.NDManager;
 
-import org.dckd.backbones.SrBackbone;
+import org.dckd.nn.SrNetwork;
 
 /**
  * The networks of a distillation run, by role: a trainable student, an optional frozen teacher (eval mode, never
@@ -14,4 +14,4 @@ import org.dckd.backbones.SrBackbone;
  * @param manager the run's long-lived manager: frozen helpers and term state belong here
  * @param seed the run's seed (terms derive their own random streams from it)
  */
-public record TrainingRoles(SrBackbone student, SrBackbone teacher, SrBackbone studentEma, NDManager manager, long seed) {}
+public record TrainingRoles(SrNetwork student, SrNetwork teacher, SrNetwork studentEma, NDManager manager, long seed) {}

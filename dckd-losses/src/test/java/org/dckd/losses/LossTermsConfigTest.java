@@ -25,6 +25,9 @@ import org.dckd.losses.baselines.DukdZoomInTerm;
 import org.dckd.losses.baselines.DukdZoomOutTerm;
 import org.dckd.losses.baselines.FakdTerm;
 import org.dckd.losses.baselines.LabelConsistencyTerm;
+import org.dckd.losses.catalog.LossTerms;
+import org.dckd.losses.pixel.L1TermConfig;
+import org.dckd.losses.pixel.L2TermConfig;
 import org.dckd.losses.pixel.PixelDistance;
 import org.dckd.losses.pixel.PixelTarget;
 import org.dckd.losses.pixel.PixelTerm;
@@ -295,5 +298,25 @@ class LossTermsConfigTest {
         assertEquals("l_tv", tv.name());
         assertEquals(0.01f, tv.weight());
         assertTrue(error("losses: [{type: test_tv, weight: -2}]").contains("tv: weight must be >= 0"));
+    }
+
+    @Test
+    void aTermTypeRegisteredTwiceIsRefusedNamingBothRegistrations() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LossTerms.register("l1", L2TermConfig.class));
+        String m = e.getMessage();
+        assertTrue(m.contains("loss-term type 'l1' is already registered"), m);
+        assertTrue(m.contains(L1TermConfig.class.getName()) && m.contains(L2TermConfig.class.getName()), m);
+        assertTrue(m.contains(LossTerms.class.getName() + ".<clinit>") && m.contains("LossTermsConfigTest."), m);
+        assertInstanceOf(PixelTerm.class, parse("losses: [{type: l1}]").get(0).build(), "l1 stays");
+    }
+
+    @Test
+    void theConfigReaderKnowsTheTermTypesThroughTheServiceLoader() throws IOException {
+        ObjectMapper plain = ConfigReader.yamlMapper();
+        LossTermConfig config = ConfigReader.convert(plain, plain.readTree("{type: l2, weight: 0.5}"),
+                LossTermConfig.class, "test");
+        assertInstanceOf(L2TermConfig.class, config);
+        assertEquals(0.5f, config.build().weight());
     }
 }

@@ -12,9 +12,9 @@ import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
+import org.dckd.checkpoint.BufferOwner;
 import org.dckd.checkpoint.Tensor;
 import org.dckd.nn.Roll;
-import org.dckd.nn.TorchModule;
 import org.dckd.nn.WindowPartition;
 
 /**
@@ -31,7 +31,7 @@ import org.dckd.nn.WindowPartition;
  * pass). State dict: children {@code norm1}, {@code attn}, {@code norm2}, {@code mlp}; shifted blocks also declare the
  * buffer {@code attn_mask} for the construction-time resolution (not used: masks are computed for the input size).
  */
-final class SwinTransformerBlock extends AbstractBlock implements TorchModule.BufferOwner {
+final class SwinTransformerBlock extends AbstractBlock implements BufferOwner {
 
     private static final byte VERSION = 1;
 

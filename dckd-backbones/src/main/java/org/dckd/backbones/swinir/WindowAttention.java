@@ -18,9 +18,9 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.TruncatedNormalInitializer;
 import ai.djl.util.PairList;
 
+import org.dckd.checkpoint.BufferOwner;
 import org.dckd.checkpoint.Tensor;
 import org.dckd.nn.OwnedArrays;
-import org.dckd.nn.TorchModule;
 
 /**
  * Window multi-head self-attention with a learned relative position bias, official {@code WindowAttention}.
@@ -33,7 +33,7 @@ import org.dckd.nn.TorchModule;
  * ({@code C -> 3C}) and {@code proj}, and the int64 buffer {@code relative_position_index} {@code (N, N)}, which this
  * block derives itself (a loader verifies a stored copy).
  */
-final class WindowAttention extends AbstractBlock implements TorchModule.BufferOwner {
+final class WindowAttention extends AbstractBlock implements BufferOwner {
 
     private static final byte VERSION = 1;
 

@@ -17,7 +17,7 @@ import ai.djl.training.ParameterStore;
 import org.dckd.backbones.SrBackbone;
 import org.dckd.nn.TappedNetwork;
 import org.dckd.nn.TappedOutput;
-import org.dckd.nn.TorchReference;
+import org.dckd.backbones.TorchReference;
 import org.dckd.testing.SharedData;
 import org.junit.jupiter.api.Test;
 

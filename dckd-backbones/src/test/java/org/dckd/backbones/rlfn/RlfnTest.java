@@ -21,7 +21,7 @@ import ai.djl.training.ParameterStore;
 
 import org.dckd.nn.TappedOutput;
 import org.dckd.nn.TorchModule;
-import org.dckd.nn.TorchReference;
+import org.dckd.backbones.TorchReference;
 import org.dckd.testing.SharedData;
 import org.junit.jupiter.api.Test;
 

@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import org.dckd.backbones.BackboneConfig;
-import org.dckd.backbones.Backbones;
+import org.dckd.backbones.catalog.Backbones;
 import org.dckd.backbones.swinir.SwinIrConfig.Padding;
 import org.dckd.backbones.swinir.SwinIrConfig.ResiConnection;
 import org.dckd.backbones.swinir.SwinIrConfig.Upsampler;

@@ -18,6 +18,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 
+import org.dckd.checkpoint.BufferOwner;
 import org.dckd.checkpoint.Checkpoints;
 import org.dckd.checkpoint.StateDict;
 import org.dckd.checkpoint.Tensor;
@@ -124,11 +125,11 @@ class SwinIrGoldenTest {
         assertEquals(expectedParams, actualParams, "parameter keys and shapes, in state-dict order");
 
         List<String> actualBuffers = new ArrayList<>();
-        TorchModule.buffers(net).forEach((k, v) -> actualBuffers.add(k + " " + shape(v.shape())));
+        BufferOwner.buffersOf(net).forEach((k, v) -> actualBuffers.add(k + " " + shape(v.shape())));
         assertEquals(expectedBuffers.stream().sorted().toList(), actualBuffers.stream().sorted().toList(), "buffers");
-        assertTrue(TorchModule.verifiedBuffers(net).stream().allMatch(k -> k.endsWith(".relative_position_index")));
+        assertTrue(BufferOwner.verifiedBuffersOf(net).stream().allMatch(k -> k.endsWith(".relative_position_index")));
         assertEquals(expectedBuffers.stream().filter(b -> b.contains("relative_position_index")).count(),
-                TorchModule.verifiedBuffers(net).size());
+                BufferOwner.verifiedBuffersOf(net).size());
     }
 
     private static String shape(long[] dims) {
@@ -144,7 +145,7 @@ class SwinIrGoldenTest {
         SwinIr net = smallClassicalX2().build();
         net.initialize(manager);
         StateDict sd = Checkpoints.read(smallCheckpoint());
-        Map<String, Tensor> buffers = TorchModule.buffers(net);
+        Map<String, Tensor> buffers = BufferOwner.buffersOf(net);
         assertEquals(6, buffers.size());
         for (Map.Entry<String, Tensor> e : buffers.entrySet()) {
             Tensor stored = sd.get(e.getKey());

@@ -2,7 +2,7 @@ package example;
 
 import ai.djl.ndarray.NDManager;
 
-import org.dckd.backbones.Backbones;
+import org.dckd.backbones.catalog.Backbones;
 import org.dckd.backbones.SrBackbone;
 import org.dckd.core.eval.BenchmarkEvaluator;
 import org.dckd.core.eval.SuperResolver;

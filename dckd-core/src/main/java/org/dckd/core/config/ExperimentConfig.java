@@ -13,7 +13,7 @@ import org.dckd.config.ConfigException;
 import org.dckd.config.ConfigReader;
 import org.dckd.core.optim.LearningRateSchedule;
 import org.dckd.losses.LossTermConfig;
-import org.dckd.losses.LossTerms;
+import org.dckd.losses.catalog.LossTerms;
 
 /**
  * One experiment: networks, data, loss terms, optimisation and the schedule of logging, validation and checkpoints.

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import org.dckd.backbones.BackboneConfig;
-import org.dckd.backbones.Backbones;
+import org.dckd.backbones.catalog.Backbones;
 
 /**
  * A network of an experiment: a preset name or a full backbone config, and optionally weights to load.

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import ai.djl.ndarray.NDManager;
 
 import org.dckd.backbones.BackboneConfig;
-import org.dckd.backbones.Backbones;
+import org.dckd.backbones.catalog.Backbones;
 import org.dckd.backbones.SrBackbone;
 import org.dckd.checkpoint.Checkpoints;
 import org.dckd.checkpoint.WeightLoader;

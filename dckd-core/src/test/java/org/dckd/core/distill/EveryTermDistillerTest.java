@@ -27,7 +27,7 @@ import org.dckd.config.ConfigReader;
 import org.dckd.losses.LossContext;
 import org.dckd.losses.LossTerm;
 import org.dckd.losses.LossTermConfig;
-import org.dckd.losses.LossTerms;
+import org.dckd.losses.catalog.LossTerms;
 import org.dckd.losses.dckd.DistributionMapping;
 import org.dckd.testing.GarbageCollection;
 import org.junit.jupiter.api.Test;

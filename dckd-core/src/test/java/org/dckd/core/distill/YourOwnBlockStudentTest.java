@@ -44,7 +44,7 @@ import org.dckd.checkpoint.WeightLoader;
 import org.dckd.config.ConfigReader;
 import org.dckd.losses.LossTerm;
 import org.dckd.losses.LossTermConfig;
-import org.dckd.losses.LossTerms;
+import org.dckd.losses.catalog.LossTerms;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

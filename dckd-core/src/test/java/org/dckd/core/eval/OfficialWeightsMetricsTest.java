@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 
 import ai.djl.ndarray.NDManager;
 
-import org.dckd.backbones.Backbones;
+import org.dckd.backbones.catalog.Backbones;
 import org.dckd.backbones.SrBackbone;
 import org.dckd.core.model.BackboneLoader;
 import org.dckd.data.benchmark.BenchmarkSet;

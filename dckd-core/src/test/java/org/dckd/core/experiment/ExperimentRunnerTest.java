@@ -19,7 +19,7 @@ import org.dckd.config.ConfigException;
 import org.dckd.core.config.ExperimentConfig;
 import org.dckd.core.train.TrainingHooks;
 import org.dckd.data.image.ImageFiles;
-import org.dckd.losses.LossTerms;
+import org.dckd.losses.catalog.LossTerms;
 import org.dckd.nn.ComputeEnvironment;
 import org.dckd.testing.TrainingFolders;
 import org.junit.jupiter.api.BeforeAll;

@@ -15,7 +15,7 @@ import ai.djl.Device;
 import org.dckd.config.ConfigException;
 import org.dckd.core.config.ExperimentConfig;
 import org.dckd.core.train.TrainingHooks;
-import org.dckd.losses.LossTerms;
+import org.dckd.losses.catalog.LossTerms;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

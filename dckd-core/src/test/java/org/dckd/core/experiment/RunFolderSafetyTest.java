@@ -20,7 +20,7 @@ import org.dckd.core.config.ExperimentConfig;
 import org.dckd.core.train.RunDirectory;
 import org.dckd.core.train.TrainingHooks;
 import org.dckd.data.files.UnsafeOutputException;
-import org.dckd.losses.LossTerms;
+import org.dckd.losses.catalog.LossTerms;
 import org.dckd.testing.TrainingFolders;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -21,11 +21,11 @@ import ai.djl.training.ParameterStore;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
-import org.dckd.backbones.SrBackbone;
 import org.dckd.checkpoint.Tensor;
 import org.dckd.losses.LossContext;
 import org.dckd.losses.TrainingRoles;
 import org.dckd.losses.WeightedTerm;
+import org.dckd.nn.SrNetwork;
 import org.dckd.nn.TappedOutput;
 import org.dckd.nn.TorchConv2d;
 
@@ -169,7 +169,7 @@ public final class FakdTerm extends WeightedTerm {
         }
     }
 
-    private void checkTaps(String key, List<String> taps, SrBackbone network) {
+    private void checkTaps(String key, List<String> taps, SrNetwork network) {
         List<String> known = network.tapNames();
         for (String t : taps) {
             if (!known.contains(t)) {
@@ -179,7 +179,7 @@ public final class FakdTerm extends WeightedTerm {
         }
     }
 
-    private static long[] probeChannels(SrBackbone network, List<String> taps, NDManager parent) {
+    private static long[] probeChannels(SrNetwork network, List<String> taps, NDManager parent) {
         if (!network.isInitialized()) {
             throw new IllegalStateException("fakd: initialise the networks before attaching the loss terms");
         }

@@ -9,10 +9,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 
-import org.dckd.backbones.SrBackbone;
 import org.dckd.checkpoint.Tensor;
 import org.dckd.losses.TrainingRoles;
 import org.dckd.nn.IntermediateScope;
+import org.dckd.nn.SrNetwork;
 import org.dckd.nn.TorchModule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,12 +34,12 @@ public final class HistoryModel {
     public static final String STATE_PREFIX = "history.";
 
     private final HistoryConfig config;
-    private final SrBackbone network;
+    private final SrNetwork network;
     private final Map<String, Parameter> parameters;
     private final ParameterStore store;
     private boolean warnedNoEma;
 
-    private HistoryModel(HistoryConfig config, SrBackbone network, NDManager manager) {
+    private HistoryModel(HistoryConfig config, SrNetwork network, NDManager manager) {
         this.config = config;
         this.network = network;
         this.parameters = TorchModule.parameters(network);
@@ -54,7 +54,7 @@ public final class HistoryModel {
      * @return the history model
      */
     public static HistoryModel create(TrainingRoles roles, HistoryConfig config) {
-        SrBackbone network = roles.student().newInstance();
+        SrNetwork network = roles.student().newInstance();
         network.initialize(roles.manager());
         network.freezeParameters(true);
         HistoryModel history = new HistoryModel(config, network, roles.manager());
@@ -63,7 +63,7 @@ public final class HistoryModel {
     }
 
     /** The network. */
-    public SrBackbone network() {
+    public SrNetwork network() {
         return network;
     }
 
@@ -79,7 +79,7 @@ public final class HistoryModel {
      * @param roles the run
      * @return the source network
      */
-    public SrBackbone source(TrainingRoles roles) {
+    public SrNetwork source(TrainingRoles roles) {
         if (config.source() == HistoryConfig.Source.EMA) {
             if (roles.studentEma() != null) {
                 return roles.studentEma();
@@ -116,7 +116,7 @@ public final class HistoryModel {
      * @param alpha the weight of the current history weights (0 copies the source)
      * @throws IllegalArgumentException if the source's parameters differ in keys or shapes
      */
-    public void update(SrBackbone source, float alpha) {
+    public void update(SrNetwork source, float alpha) {
         Map<String, Parameter> src = TorchModule.parameters(source);
         if (!src.keySet().equals(parameters.keySet())) {
             throw new IllegalArgumentException("history model: the source network has other parameters than the "

@@ -123,4 +123,14 @@ class CsdTermTest {
         assertTrue(e.getMessage().contains("no_such_encoder") && e.getMessage().contains("test_identity"),
                 e.getMessage());
     }
+
+    @Test
+    void anEncoderNameRegisteredTwiceIsRefusedNamingBothRegistrations() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CsdEncoders.register("random", roles -> null));
+        String m = e.getMessage();
+        assertTrue(m.contains("csd feature encoder 'random' is already registered"), m);
+        assertTrue(m.contains(CsdEncoders.class.getName() + ".<clinit>") && m.contains("CsdTermTest."), m);
+        assertTrue(CsdEncoders.names().contains("random"));
+    }
 }

@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.ServiceLoader;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -33,14 +34,13 @@ import org.yaml.snakeyaml.events.AliasEvent;
 import org.yaml.snakeyaml.events.Event;
 import org.yaml.snakeyaml.events.NodeEvent;
 
-import org.dckd.backbones.Backbones;
-
 /**
  * Reads typed configs from JSON or YAML files, strictly.
  *
  * <p>Property names are snake_case; polymorphic types are chosen by a {@code type} key resolved through the registries
- * (for example {@link Backbones}); unknown keys, unknown {@code type} names, {@code null} for a number, and trailing
- * content are errors. Every error is a {@link ConfigException} that names the file and the path of the offending key
+ * that the modules on the class path contribute as {@link ConfigTypes} (the backbone types of {@code dckd-backbones},
+ * the loss-term types of {@code dckd-losses}); unknown keys, unknown {@code type} names, {@code null} for a number,
+ * and trailing content are errors. Every error is a {@link ConfigException} that names the file and the path of the offending key
  * ({@code student.feature_channels}).
  */
 public final class ConfigReader {
@@ -68,7 +68,9 @@ public final class ConfigReader {
         mapper.enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
         mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
-        Backbones.registerWith(mapper);
+        for (ConfigTypes types : ServiceLoader.load(ConfigTypes.class, ConfigTypes.class.getClassLoader())) {
+            types.registerWith(mapper);
+        }
         return mapper;
     }
 

@@ -25,7 +25,7 @@ import org.dckd.nn.TorchModule;
 final class LayoutBlock extends AbstractBlock {
 
     /** A module holding parameters (and optionally buffers) with given names and shapes. */
-    static final class Module extends AbstractBlock implements TorchModule.BufferOwner {
+    static final class Module extends AbstractBlock implements BufferOwner {
         private final Map<String, Tensor> buffers = new LinkedHashMap<>();
         private final Set<String> verified = new java.util.HashSet<>();
 

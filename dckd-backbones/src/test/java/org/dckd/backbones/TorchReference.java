@@ -1,4 +1,4 @@
-package org.dckd.nn;
+package org.dckd.backbones;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,6 +22,7 @@ import ai.djl.nn.Parameter;
 import org.dckd.checkpoint.Checkpoints;
 import org.dckd.checkpoint.StateDict;
 import org.dckd.checkpoint.WeightLoader;
+import org.dckd.nn.TorchModule;
 import org.dckd.testing.SharedData;
 
 /** Test support: official key listings, official weights and golden arrays. */

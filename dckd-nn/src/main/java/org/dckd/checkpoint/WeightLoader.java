@@ -29,9 +29,9 @@ import org.dckd.nn.TorchModule;
  * block. All problems are collected and reported in one {@link StateDictMismatchException} that names the checkpoint;
  * nothing is copied unless the check passes.
  *
- * <p><b>Buffers</b> ({@link TorchModule.BufferOwner}) are derived by the block itself and never loaded. A checkpoint
+ * <p><b>Buffers</b> ({@link BufferOwner}) are derived by the block itself and never loaded. A checkpoint
  * may contain or omit them; when present their shape must match, and the values of
- * {@link TorchModule#verifiedBuffers verified buffers} (for example an index table) must be equal. Buffers that depend
+ * {@link BufferOwner#verifiedBuffers verified buffers} (for example an index table) must be equal. Buffers that depend
  * on the training input size (SwinIR's {@code attn_mask}, whose first dimension is the training-time window count) are
  * accepted with any leading dimension, whether or not the block declares them, and are not loaded.
  *
@@ -103,8 +103,8 @@ public final class WeightLoader {
         Objects.requireNonNull(block, "block");
         Objects.requireNonNull(stateDict, "stateDict");
         Map<String, Parameter> params = TorchModule.parameters(block);
-        Map<String, Tensor> buffers = TorchModule.buffers(block);
-        Set<String> verified = TorchModule.verifiedBuffers(block);
+        Map<String, Tensor> buffers = BufferOwner.buffersOf(block);
+        Set<String> verified = BufferOwner.verifiedBuffersOf(block);
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
             if (!e.getValue().isInitialized()) {
                 throw new IllegalStateException("parameter " + e.getKey() + " of the block is not initialised: call "

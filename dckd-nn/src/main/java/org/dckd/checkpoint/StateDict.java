@@ -36,8 +36,8 @@ public final class StateDict {
 
     /**
      * The parameters and buffers of a block, keyed as PyTorch's {@code state_dict()} would key them: parameters
-     * ({@link TorchModule#parameters}) in registration order, then the buffers ({@link TorchModule#buffers}). Parameter
-     * values are copied to the heap, so the result stays valid after the block is closed.
+     * ({@link TorchModule#parameters}) in registration order, then the buffers ({@link BufferOwner#buffersOf}).
+     * Parameter values are copied to the heap, so the result stays valid after the block is closed.
      *
      * @param block an initialised block following the {@link TorchModule} naming convention
      * @return the state dict (with no source file)
@@ -52,7 +52,7 @@ public final class StateDict {
             }
             out.put(e.getKey(), Tensor.of(e.getValue().getArray()));
         }
-        TorchModule.buffers(block).forEach(out::put);
+        BufferOwner.buffersOf(block).forEach(out::put);
         return new StateDict(out, null);
     }
 

@@ -24,7 +24,7 @@ import org.dckd.nn.TorchModule;
 final class TinyNet extends AbstractBlock {
 
     /** Declares {@code relative_position_index} (int64 [4, 4], verified) and {@code attn_mask} ([1, 4, 4]). */
-    static final class Buffers extends AbstractBlock implements TorchModule.BufferOwner {
+    static final class Buffers extends AbstractBlock implements BufferOwner {
         @Override
         public Map<String, Tensor> torchBuffers() {
             Map<String, Tensor> out = new LinkedHashMap<>();

@@ -13,7 +13,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.util.Pair;
 
-import org.dckd.checkpoint.Tensor;
 
 /**
  * PyTorch state-dict naming of DJL blocks.
@@ -24,7 +23,8 @@ import org.dckd.checkpoint.Tensor;
  * {@code relative_position_bias_table}). DJL prefixes child names with a two-digit ordinal ({@code 01conv_1}); this
  * class removes it, and maps DJL's {@code LayerNorm}/{@code BatchNorm} names {@code gamma}/{@code beta} to
  * {@code weight}/{@code bias}. Non-parameter state (PyTorch buffers such as SwinIR's
- * {@code relative_position_index}) is declared by implementing {@link BufferOwner}.
+ * {@code relative_position_index}) is declared by implementing {@code org.dckd.checkpoint.BufferOwner}, whose keys
+ * follow the same naming ({@link #visitBlocks}).
  *
  * <p>DJL's own containers ({@code SequentialBlock}, {@code ParallelBlock}) name their children after the child's class
  * ({@code 01Conv2d}, {@code 02LambdaBlock}, {@code 03Conv2d}); without their ordinals two children would share a name.
@@ -37,21 +37,6 @@ public final class TorchModule {
 
     private TorchModule() {}
 
-    /** A block that holds PyTorch buffers: tensors in the state dict that are not trainable parameters. */
-    public interface BufferOwner {
-        /**
-         * The buffers of this block (names relative to the block), with the values this block derives itself.
-         * A checkpoint may contain them or not; if it does, the shape must match, and {@code verifiedBuffers()} says
-         * which must also match in value.
-         */
-        Map<String, Tensor> torchBuffers();
-
-        /** Buffer names whose stored values must equal the derived ones (e.g. an index table); default none. */
-        default java.util.Set<String> verifiedBuffers() {
-            return java.util.Set.of();
-        }
-    }
-
     /** All parameters of {@code block}, keyed by their PyTorch state-dict key, in registration order. */
     public static Map<String, Parameter> parameters(Block block) {
         Map<String, Parameter> out = new LinkedHashMap<>();
@@ -59,22 +44,17 @@ public final class TorchModule {
         return out;
     }
 
-    /** All buffers declared by {@link BufferOwner} blocks inside {@code block}, keyed by state-dict key. */
-    public static Map<String, Tensor> buffers(Block block) {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        collectBuffers(block, "", out);
-        return out;
-    }
-
-    /** Keys of buffers whose values a loader must verify. */
-    public static java.util.Set<String> verifiedBuffers(Block block) {
-        java.util.Set<String> out = new java.util.LinkedHashSet<>();
-        walk(block, "", (prefix, b) -> {
-            if (b instanceof BufferOwner owner) {
-                owner.verifiedBuffers().forEach(n -> out.add(prefix + n));
-            }
-        });
-        return out;
+    /**
+     * Calls {@code visitor} with {@code block} and every block inside it, depth first in registration order, each with
+     * its state-dict key prefix ({@code ""} for the root, {@code "layers.0.blocks.1."} below it): the keys of a block's
+     * own tensors are this prefix plus their names.
+     *
+     * @param block the root block
+     * @param visitor receives the prefix and the block
+     * @throws IllegalStateException if two children of a block would get the same name
+     */
+    public static void visitBlocks(Block block, java.util.function.BiConsumer<String, Block> visitor) {
+        walk(block, "", visitor);
     }
 
     /** The number of parameter elements (the figure papers quote as "params"). Parameters must be initialised. */
@@ -168,14 +148,6 @@ public final class TorchModule {
     private static String describe(Block block, String prefix) {
         return block.getClass().getSimpleName() + (prefix.isEmpty() ? " (the root)" : " '" + prefix.substring(0,
                 prefix.length() - 1) + "'");
-    }
-
-    private static void collectBuffers(Block block, String prefix, Map<String, Tensor> out) {
-        walk(block, prefix, (p, b) -> {
-            if (b instanceof BufferOwner owner) {
-                owner.torchBuffers().forEach((k, v) -> out.put(p + k, v));
-            }
-        });
     }
 
     private static void walk(Block block, String prefix, java.util.function.BiConsumer<String, Block> visitor) {
