@@ -19,7 +19,7 @@ import org.dckd.backbones.rlfn.RlfnConfig;
 import org.dckd.core.djl.DjlDistillation;
 import org.dckd.core.train.ProceduralBatches;
 import org.dckd.core.train.TrainingBatches;
-import org.dckd.losses.pixel.L1TermConfig;
+import org.dckd.losses.pixel.L1Term;
 
 /**
  * Distillation in a plain DJL {@link Trainer} / {@link EasyTrain} setup: dckd contributes a {@code Loss} and a
@@ -37,8 +37,8 @@ public final class DjlTrainerDistillation {
             SrBackbone student = RlfnConfig.of(2, 16, null, 2, 16, 1f).build();
 
             DjlDistillation kd = new DjlDistillation(student, teacher, List.of(
-                    L1TermConfig.of("hr", null, 1f, null).build(),
-                    L1TermConfig.of("teacher", null, 1f, null).build()), manager, 10);
+                    L1Term.toHr().build(),
+                    L1Term.toTeacher().build()), manager, 10);
 
             // a small in-memory dataset: 64 patches
             TrainingBatches.Batch b = new ProceduralBatches(8, 128, 2, 24, 64, 3, 0).next();

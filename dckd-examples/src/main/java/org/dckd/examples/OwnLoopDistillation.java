@@ -15,7 +15,7 @@ import org.dckd.core.distill.Distiller;
 import org.dckd.core.distill.StepResult;
 import org.dckd.core.train.ProceduralBatches;
 import org.dckd.core.train.TrainingBatches;
-import org.dckd.losses.pixel.L1TermConfig;
+import org.dckd.losses.pixel.L1Term;
 
 /**
  * Distillation inside your own training loop: build a teacher and a student, pick loss terms, call
@@ -41,8 +41,8 @@ public final class OwnLoopDistillation {
 
             try (Distiller distiller = Distiller.builder()
                     .setManager(manager).setStudent(student).optTeacher(teacher)
-                    .addTerm(L1TermConfig.of("hr", null, 1f, null).build())          // l_pix
-                    .addTerm(L1TermConfig.of("teacher", null, 1f, null).build())     // l_kd (Logits KD)
+                    .addTerm(L1Term.toHr().build())          // l_pix
+                    .addTerm(L1Term.toTeacher().build())     // l_kd (Logits KD)
                     .optLearningRate(2e-4).build();
                     TrainingBatches data = new ProceduralBatches(16, 192, 4, 32, 8, 1, 0)) {
                 for (int i = 0; i < 20; i++) {

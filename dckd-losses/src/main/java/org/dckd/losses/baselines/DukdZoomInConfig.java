@@ -44,23 +44,103 @@ public record DukdZoomInConfig(int tiles, Reduction reduction, float weight, Str
     }
 
     /**
-     * The JSON creator: fills in the documented defaults.
-     *
-     * @param tiles default 1
-     * @param reduction {@code mean} (default) or {@code sum}
-     * @param weight default 1
-     * @param name default {@code l_zoom_in}
-     * @return the config
-     * @throws IllegalArgumentException naming the offending key
+     * The YAML/JSON reader: missing keys keep the defaults of {@link Builder} (one place for both). Java code uses
+     * {@link DukdZoomInTerm#builder()}.
      */
     @JsonCreator
-    public static DukdZoomInConfig of(
+    private static DukdZoomInConfig fromJson(
             @JsonProperty("tiles") Integer tiles,
             @JsonProperty("reduction") String reduction,
             @JsonProperty("weight") Float weight,
             @JsonProperty("name") String name) {
-        return new DukdZoomInConfig(tiles == null ? 1 : tiles, Reduction.parse(reduction, TYPE, Reduction.MEAN),
-                LossTermConfig.checkWeight(TYPE, weight, 1f), name);
+        Builder builder = new Builder();
+        if (tiles != null) {
+            builder.optTiles(tiles);
+        }
+        if (reduction != null) {
+            builder.optReduction(Reduction.parse(reduction, TYPE, Reduction.MEAN));
+        }
+        if (weight != null) {
+            builder.optWeight(weight);
+        }
+        return builder.optName(name).config();
+    }
+
+    /**
+     * Builds a DUKD zoom-in term; every value is optional: {@code tiles} (1), {@code reduction} (mean),
+     * {@code weight} (1), {@code name}.
+     */
+    public static final class Builder {
+
+        private int tiles = 1;
+        private Reduction reduction = Reduction.MEAN;
+        private float weight = 1f;
+        private String name;
+
+        Builder() {}
+
+        /**
+         * Sets the LR-sized HR tiles per step (default 1, the official {@code n_gt_sub}; at most {@code scale^2}).
+         *
+         * @param value at least 1
+         * @return this builder
+         */
+        public Builder optTiles(int value) {
+            tiles = value;
+            return this;
+        }
+
+        /**
+         * Sets how per-element values are reduced (default {@link Reduction#MEAN}).
+         *
+         * @param value mean or sum
+         * @return this builder
+         */
+        public Builder optReduction(Reduction value) {
+            reduction = value;
+            return this;
+        }
+
+        /**
+         * Sets the weight (default 1; &gt;= 0).
+         *
+         * @param value the weight
+         * @return this builder
+         */
+        public Builder optWeight(float value) {
+            weight = value;
+            return this;
+        }
+
+        /**
+         * Sets the logged name (default {@value #DEFAULT_NAME}).
+         *
+         * @param value letters, digits and '_', starting with a letter
+         * @return this builder
+         */
+        public Builder optName(String value) {
+            name = value;
+            return this;
+        }
+
+        /**
+         * The config record, the same one the YAML reader makes for the same keys.
+         *
+         * @return the validated config
+         * @throws IllegalArgumentException naming the offending field
+         */
+        public DukdZoomInConfig config() {
+            return new DukdZoomInConfig(tiles, reduction, weight, name);
+        }
+
+        /**
+         * The term, ready for {@code Distiller.builder().addTerm(...)}.
+         *
+         * @return {@code config().build()}
+         */
+        public DukdZoomInTerm build() {
+            return config().build();
+        }
     }
 
     @Override

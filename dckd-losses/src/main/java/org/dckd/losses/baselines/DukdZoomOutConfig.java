@@ -38,21 +38,84 @@ public record DukdZoomOutConfig(Reduction reduction, float weight, String name) 
     }
 
     /**
-     * The JSON creator: fills in the documented defaults.
-     *
-     * @param reduction {@code mean} (default) or {@code sum}
-     * @param weight default 1
-     * @param name default {@code l_zoom_out}
-     * @return the config
-     * @throws IllegalArgumentException naming the offending key
+     * The YAML/JSON reader: missing keys keep the defaults of {@link Builder} (one place for both). Java code uses
+     * {@link DukdZoomOutTerm#builder()}.
      */
     @JsonCreator
-    public static DukdZoomOutConfig of(
+    private static DukdZoomOutConfig fromJson(
             @JsonProperty("reduction") String reduction,
             @JsonProperty("weight") Float weight,
             @JsonProperty("name") String name) {
-        return new DukdZoomOutConfig(Reduction.parse(reduction, TYPE, Reduction.MEAN),
-                LossTermConfig.checkWeight(TYPE, weight, 1f), name);
+        Builder builder = new Builder();
+        if (reduction != null) {
+            builder.optReduction(Reduction.parse(reduction, TYPE, Reduction.MEAN));
+        }
+        if (weight != null) {
+            builder.optWeight(weight);
+        }
+        return builder.optName(name).config();
+    }
+
+    /** Builds a DUKD zoom-out term; every value is optional: {@code reduction} (mean), {@code weight} (1), {@code name}. */
+    public static final class Builder {
+
+        private Reduction reduction = Reduction.MEAN;
+        private float weight = 1f;
+        private String name;
+
+        Builder() {}
+
+        /**
+         * Sets how per-element values are reduced (default {@link Reduction#MEAN}).
+         *
+         * @param value mean or sum
+         * @return this builder
+         */
+        public Builder optReduction(Reduction value) {
+            reduction = value;
+            return this;
+        }
+
+        /**
+         * Sets the weight (default 1; &gt;= 0).
+         *
+         * @param value the weight
+         * @return this builder
+         */
+        public Builder optWeight(float value) {
+            weight = value;
+            return this;
+        }
+
+        /**
+         * Sets the logged name (default {@value #DEFAULT_NAME}).
+         *
+         * @param value letters, digits and '_', starting with a letter
+         * @return this builder
+         */
+        public Builder optName(String value) {
+            name = value;
+            return this;
+        }
+
+        /**
+         * The config record, the same one the YAML reader makes for the same keys.
+         *
+         * @return the validated config
+         * @throws IllegalArgumentException naming the offending field
+         */
+        public DukdZoomOutConfig config() {
+            return new DukdZoomOutConfig(reduction, weight, name);
+        }
+
+        /**
+         * The term, ready for {@code Distiller.builder().addTerm(...)}.
+         *
+         * @return {@code config().build()}
+         */
+        public DukdZoomOutTerm build() {
+            return config().build();
+        }
     }
 
     @Override

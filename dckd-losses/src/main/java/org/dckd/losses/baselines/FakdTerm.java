@@ -383,4 +383,13 @@ public final class FakdTerm extends WeightedTerm {
     static NDArray featureMap(NDArray tap) {
         return tap.getShape().dimension() == 3 ? tap.transpose(0, 2, 1).expandDims(3) : tap;
     }
+
+    /**
+     * Starts building this term from Java: the same values and defaults as its YAML keys ({@link FakdTermConfig}).
+     *
+     * @return a builder; {@code build()} gives the term, {@code config()} the config record
+     */
+    public static FakdTermConfig.Builder builder() {
+        return new FakdTermConfig.Builder();
+    }
 }

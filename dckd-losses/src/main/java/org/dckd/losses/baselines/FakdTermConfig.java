@@ -76,27 +76,142 @@ public record FakdTermConfig(List<String> studentTaps, List<String> teacherTaps,
     }
 
     /**
-     * The JSON creator: fills in the documented defaults.
-     *
-     * @param studentTaps required
-     * @param teacherTaps required
-     * @param pool default 1
-     * @param connector {@code none} (default), {@code mismatched} or {@code always}
-     * @param weight default 10
-     * @param name default {@code l_fakd}
-     * @return the config
-     * @throws IllegalArgumentException naming the offending key
+     * The YAML/JSON reader: missing keys keep the defaults of {@link Builder} (one place for both). Java code uses
+     * {@link FakdTerm#builder()}.
      */
     @JsonCreator
-    public static FakdTermConfig of(
+    private static FakdTermConfig fromJson(
             @JsonProperty("student_taps") List<String> studentTaps,
             @JsonProperty("teacher_taps") List<String> teacherTaps,
             @JsonProperty("pool") Integer pool,
             @JsonProperty("connector") String connector,
             @JsonProperty("weight") Float weight,
             @JsonProperty("name") String name) {
-        return new FakdTermConfig(studentTaps, teacherTaps, pool == null ? 1 : pool, parseConnector(connector),
-                LossTermConfig.checkWeight(TYPE, weight, DEFAULT_WEIGHT), name);
+        Builder builder = new Builder();
+        builder.studentTaps = studentTaps;
+        builder.teacherTaps = teacherTaps;
+        if (pool != null) {
+            builder.optPool(pool);
+        }
+        if (connector != null) {
+            builder.optConnector(parseConnector(connector));
+        }
+        if (weight != null) {
+            builder.optWeight(weight);
+        }
+        return builder.optName(name).newConfig();
+    }
+
+    /**
+     * Builds a FAKD term: {@code setStudentTaps} and {@code setTeacherTaps} are required; {@code pool} (1),
+     * {@code connector} ({@link Connector#NONE}), {@code weight} ({@value #DEFAULT_WEIGHT}) and {@code name}
+     * ({@code l_fakd}) are optional.
+     */
+    public static final class Builder {
+
+        private List<String> studentTaps;
+        private List<String> teacherTaps;
+        private int pool = 1;
+        private Connector connector = Connector.NONE;
+        private float weight = DEFAULT_WEIGHT;
+        private String name;
+
+        Builder() {}
+
+        /**
+         * Sets the student feature taps (required; names from the student's {@code tapNames()}).
+         *
+         * @param taps e.g. {@code List.of("block_1", "block_3", "block_6")}
+         * @return this builder
+         */
+        public Builder setStudentTaps(List<String> taps) {
+            studentTaps = taps;
+            return this;
+        }
+
+        /**
+         * Sets the teacher feature taps (required; one per student tap).
+         *
+         * @param taps the teacher's tap names
+         * @return this builder
+         */
+        public Builder setTeacherTaps(List<String> taps) {
+            teacherTaps = taps;
+            return this;
+        }
+
+        /**
+         * Sets the average-pooling factor applied before the affinity (default 1: off).
+         *
+         * @param value at least 1
+         * @return this builder
+         */
+        public Builder optPool(int value) {
+            pool = value;
+            return this;
+        }
+
+        /**
+         * Sets when a trainable student-side 1x1 convolution is added (default {@link Connector#NONE}).
+         *
+         * @param value none, mismatched or always
+         * @return this builder
+         */
+        public Builder optConnector(Connector value) {
+            connector = value;
+            return this;
+        }
+
+        /**
+         * Sets the weight (default {@value #DEFAULT_WEIGHT}, the official {@code 10*SA}; &gt;= 0).
+         *
+         * @param value the weight
+         * @return this builder
+         */
+        public Builder optWeight(float value) {
+            weight = value;
+            return this;
+        }
+
+        /**
+         * Sets the logged name (default {@value #DEFAULT_NAME}).
+         *
+         * @param value letters, digits and '_', starting with a letter
+         * @return this builder
+         */
+        public Builder optName(String value) {
+            name = value;
+            return this;
+        }
+
+        /**
+         * The config record, the same one the YAML reader makes for the same keys.
+         *
+         * @return the validated config
+         * @throws IllegalArgumentException naming the missing setter or the offending field
+         */
+        public FakdTermConfig config() {
+            if (studentTaps == null) {
+                throw new IllegalArgumentException(TYPE + ": setStudentTaps is required (the student tap names)");
+            }
+            if (teacherTaps == null) {
+                throw new IllegalArgumentException(TYPE + ": setTeacherTaps is required (the teacher tap names)");
+            }
+            return newConfig();
+        }
+
+        /**
+         * The term, ready for {@code Distiller.builder().addTerm(...)}.
+         *
+         * @return {@code config().build()}
+         */
+        public FakdTerm build() {
+            return config().build();
+        }
+
+        private FakdTermConfig newConfig() {
+            return new FakdTermConfig(studentTaps, teacherTaps, pool, connector, weight, name);
+        }
     }
 
     private static Connector parseConnector(String value) {

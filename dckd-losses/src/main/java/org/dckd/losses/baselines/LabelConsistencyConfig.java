@@ -46,23 +46,103 @@ public record LabelConsistencyConfig(double probability, Reduction reduction, fl
     }
 
     /**
-     * The JSON creator: fills in the documented defaults.
-     *
-     * @param probability default 0.5
-     * @param reduction {@code mean} (default) or {@code sum}
-     * @param weight default 1
-     * @param name default {@code l_lcr}
-     * @return the config
-     * @throws IllegalArgumentException naming the offending key
+     * The YAML/JSON reader: missing keys keep the defaults of {@link Builder} (one place for both). Java code uses
+     * {@link LabelConsistencyTerm#builder()}.
      */
     @JsonCreator
-    public static LabelConsistencyConfig of(
+    private static LabelConsistencyConfig fromJson(
             @JsonProperty("probability") Double probability,
             @JsonProperty("reduction") String reduction,
             @JsonProperty("weight") Float weight,
             @JsonProperty("name") String name) {
-        return new LabelConsistencyConfig(probability == null ? DEFAULT_PROBABILITY : probability,
-                Reduction.parse(reduction, TYPE, Reduction.MEAN), LossTermConfig.checkWeight(TYPE, weight, 1f), name);
+        Builder builder = new Builder();
+        if (probability != null) {
+            builder.optProbability(probability);
+        }
+        if (reduction != null) {
+            builder.optReduction(Reduction.parse(reduction, TYPE, Reduction.MEAN));
+        }
+        if (weight != null) {
+            builder.optWeight(weight);
+        }
+        return builder.optName(name).config();
+    }
+
+    /**
+     * Builds a label-consistency term; every value is optional: {@code probability} ({@value #DEFAULT_PROBABILITY}),
+     * {@code reduction} (mean), {@code weight} (1), {@code name}.
+     */
+    public static final class Builder {
+
+        private double probability = DEFAULT_PROBABILITY;
+        private Reduction reduction = Reduction.MEAN;
+        private float weight = 1f;
+        private String name;
+
+        Builder() {}
+
+        /**
+         * Sets the probability of each of inversion, vertical flip, horizontal flip and transpose (default {@value #DEFAULT_PROBABILITY}).
+         *
+         * @param value in [0, 1]
+         * @return this builder
+         */
+        public Builder optProbability(double value) {
+            probability = value;
+            return this;
+        }
+
+        /**
+         * Sets how per-element values are reduced (default {@link Reduction#MEAN}).
+         *
+         * @param value mean or sum
+         * @return this builder
+         */
+        public Builder optReduction(Reduction value) {
+            reduction = value;
+            return this;
+        }
+
+        /**
+         * Sets the weight (default 1, the released DCKD configs; &gt;= 0).
+         *
+         * @param value the weight
+         * @return this builder
+         */
+        public Builder optWeight(float value) {
+            weight = value;
+            return this;
+        }
+
+        /**
+         * Sets the logged name (default {@value #DEFAULT_NAME}).
+         *
+         * @param value letters, digits and '_', starting with a letter
+         * @return this builder
+         */
+        public Builder optName(String value) {
+            name = value;
+            return this;
+        }
+
+        /**
+         * The config record, the same one the YAML reader makes for the same keys.
+         *
+         * @return the validated config
+         * @throws IllegalArgumentException naming the offending field
+         */
+        public LabelConsistencyConfig config() {
+            return new LabelConsistencyConfig(probability, reduction, weight, name);
+        }
+
+        /**
+         * The term, ready for {@code Distiller.builder().addTerm(...)}.
+         *
+         * @return {@code config().build()}
+         */
+        public LabelConsistencyTerm build() {
+            return config().build();
+        }
     }
 
     @Override

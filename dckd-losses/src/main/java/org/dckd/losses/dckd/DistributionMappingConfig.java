@@ -64,19 +64,11 @@ public record DistributionMappingConfig(
     }
 
     /**
-     * The JSON creator: documented defaults for missing keys.
-     *
-     * @param name default l_ce
-     * @param weight default 0.001
-     * @param mode default paper
-     * @param tau default 1
-     * @param encoder default {type: random}
-     * @param codebook default {@link CodebookConfig#defaults()}
-     * @param chunkMb default 16
-     * @return the config
+     * The YAML/JSON reader: missing keys keep the defaults of {@link Builder} (one place for both). Java code uses
+     * {@link DistributionMapping#builder()}.
      */
     @JsonCreator
-    public static DistributionMappingConfig of(
+    private static DistributionMappingConfig fromJson(
             @JsonProperty("name") String name,
             @JsonProperty("weight") Float weight,
             @JsonProperty("mode") Mode mode,
@@ -84,19 +76,147 @@ public record DistributionMappingConfig(
             @JsonProperty("encoder") EncoderConfig encoder,
             @JsonProperty("codebook") CodebookConfig codebook,
             @JsonProperty("chunk_mb") Integer chunkMb) {
-        return new DistributionMappingConfig(
-                name == null ? DEFAULT_NAME : name,
-                weight == null ? DEFAULT_WEIGHT : weight,
-                mode == null ? Mode.PAPER : mode,
-                tau == null ? 1f : tau,
-                encoder == null ? RandomEncoderConfig.defaults() : encoder,
-                codebook == null ? CodebookConfig.defaults() : codebook,
-                chunkMb == null ? ContrastiveRegularizationConfig.DEFAULT_CHUNK_MB : chunkMb);
+        Builder builder = new Builder();
+        if (name != null) {
+            builder.optName(name);
+        }
+        if (weight != null) {
+            builder.optWeight(weight);
+        }
+        if (mode != null) {
+            builder.optMode(mode);
+        }
+        if (tau != null) {
+            builder.optTau(tau);
+        }
+        if (encoder != null) {
+            builder.optEncoder(encoder);
+        }
+        if (codebook != null) {
+            builder.optCodebook(codebook);
+        }
+        if (chunkMb != null) {
+            builder.optChunkMb(chunkMb);
+        }
+        return builder.config();
     }
 
     /** The defaults (paper mode, the offline random encoder, a k-means codebook). */
     public static DistributionMappingConfig defaults() {
-        return of(null, null, null, null, null, null, null);
+        return new Builder().config();
+    }
+
+    /**
+     * Builds a DMM term; every value is optional, defaults as in the class documentation (the paper's weight 0.001,
+     * mode and {@code tau}, the offline random encoder, the default codebook).
+     */
+    public static final class Builder {
+
+        private String name = DEFAULT_NAME;
+        private float weight = DEFAULT_WEIGHT;
+        private Mode mode = Mode.PAPER;
+        private float tau = 1f;
+        private EncoderConfig encoder = RandomEncoderConfig.defaults();
+        private CodebookConfig codebook = CodebookConfig.defaults();
+        private int chunkMb = ContrastiveRegularizationConfig.DEFAULT_CHUNK_MB;
+
+        Builder() {}
+
+        /**
+         * Sets the logged name (default {@value #DEFAULT_NAME}).
+         *
+         * @param value a non-empty name
+         * @return this builder
+         */
+        public Builder optName(String value) {
+            name = value;
+            return this;
+        }
+
+        /**
+         * Sets the weight in the total loss (default 0.001, the paper's).
+         *
+         * @param value &gt;= 0
+         * @return this builder
+         */
+        public Builder optWeight(float value) {
+            weight = value;
+            return this;
+        }
+
+        /**
+         * Sets how the distributions are compared (default {@link Mode#PAPER}).
+         *
+         * @param value paper or reference-code
+         * @return this builder
+         */
+        public Builder optMode(Mode value) {
+            mode = value;
+            return this;
+        }
+
+        /**
+         * Sets the temperature of {@code softmax(-d / tau)} (default 1).
+         *
+         * @param value positive
+         * @return this builder
+         */
+        public Builder optTau(float value) {
+            tau = value;
+            return this;
+        }
+
+        /**
+         * Sets the frozen encoder whose {@code encode} path gives the vectors (default {@link RandomEncoderConfig#defaults()}).
+         *
+         * @param value e.g. a {@link org.dckd.losses.encoders.VqganEncoderConfig}
+         * @return this builder
+         */
+        public Builder optEncoder(EncoderConfig value) {
+            encoder = value;
+            return this;
+        }
+
+        /**
+         * Sets where the codebook comes from (default {@link CodebookConfig#defaults()}).
+         *
+         * @param value e.g. {@code CodebookConfig.builder().optSize(64).build()}
+         * @return this builder
+         */
+        public Builder optCodebook(CodebookConfig value) {
+            codebook = value;
+            return this;
+        }
+
+        /**
+         * Sets the memory budget of one encoder chunk in MiB (default 16; 0: the whole batch at once).
+         *
+         * @param value &gt;= 0
+         * @return this builder
+         */
+        public Builder optChunkMb(int value) {
+            chunkMb = value;
+            return this;
+        }
+
+        /**
+         * The config record, the same one the YAML reader makes for the same keys.
+         *
+         * @return the validated config
+         * @throws IllegalArgumentException naming the offending field
+         */
+        public DistributionMappingConfig config() {
+            return new DistributionMappingConfig(name, weight, mode, tau, encoder, codebook, chunkMb);
+        }
+
+        /**
+         * The term, ready for {@code Distiller.builder().addTerm(...)}.
+         *
+         * @return {@code config().build()}
+         */
+        public DistributionMapping build() {
+            return config().build();
+        }
     }
 
     /**

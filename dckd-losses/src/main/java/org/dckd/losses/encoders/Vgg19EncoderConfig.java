@@ -63,24 +63,21 @@ public record Vgg19EncoderConfig(
     }
 
     /**
-     * The JSON creator.
-     *
-     * @param checkpoint the checkpoint path (required)
-     * @param checkpointEntry default automatic
-     * @param channels default [64, 128, 256, 512, 512]
-     * @return the config
-     * @throws IllegalArgumentException if the checkpoint is missing or a field is invalid
+     * The YAML/JSON reader: missing keys keep the defaults of {@link Builder} (one place for both).
      */
     @JsonCreator
-    public static Vgg19EncoderConfig of(
+    private static Vgg19EncoderConfig fromJson(
             @JsonProperty("checkpoint") String checkpoint,
             @JsonProperty("checkpoint_entry") String checkpointEntry,
             @JsonProperty("channels") List<Integer> channels) {
         if (checkpoint == null || checkpoint.isBlank()) {
             throw new IllegalArgumentException("vgg19 encoder: checkpoint is required; " + HOW_TO_GET);
         }
-        return new Vgg19EncoderConfig(Path.of(checkpoint), checkpointEntry,
-                channels == null ? DEFAULT_CHANNELS : channels);
+        Builder builder = builder().setCheckpoint(Path.of(checkpoint)).optCheckpointEntry(checkpointEntry);
+        if (channels != null) {
+            builder.optChannels(channels);
+        }
+        return builder.build();
     }
 
     /**
@@ -90,7 +87,81 @@ public record Vgg19EncoderConfig(
      * @return the config
      */
     public static Vgg19EncoderConfig torchvision(Path checkpoint) {
-        return new Vgg19EncoderConfig(checkpoint, null, DEFAULT_CHANNELS);
+        Builder builder = builder();
+        builder.checkpoint = checkpoint;
+        return builder.newConfig();
+    }
+
+    /**
+     * Starts a VGG19 encoder config: {@code setCheckpoint} is required.
+     *
+     * @return a builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Builds a {@link Vgg19EncoderConfig}: {@code checkpoint} is required; {@code checkpointEntry} (automatic) and
+     * {@code channels} ({@link #DEFAULT_CHANNELS}) are optional.
+     */
+    public static final class Builder {
+
+        private Path checkpoint;
+        private String checkpointEntry;
+        private List<Integer> channels = DEFAULT_CHANNELS;
+
+        private Builder() {}
+
+        /**
+         * Sets the weights (required): torchvision's {@code vgg19-dcbb9e9d.pth}, or any {@code .pth} / {@code .safetensors} / {@code .npz} with keys {@code features.N.weight/bias}.
+         *
+         * @param value an existing file
+         * @return this builder
+         */
+        public Builder setCheckpoint(Path value) {
+            checkpoint = value;
+            return this;
+        }
+
+        /**
+         * Sets the wrapper entry of the checkpoint to read (default: the automatic choice).
+         *
+         * @param value the entry
+         * @return this builder
+         */
+        public Builder optCheckpointEntry(String value) {
+            checkpointEntry = value;
+            return this;
+        }
+
+        /**
+         * Sets the widths of the 5 convolution blocks (default [64, 128, 256, 512, 512]; only the default fits the published weights).
+         *
+         * @param value 5 positive widths
+         * @return this builder
+         */
+        public Builder optChannels(List<Integer> value) {
+            channels = value;
+            return this;
+        }
+
+        /**
+         * The config.
+         *
+         * @return the validated config
+         * @throws IllegalArgumentException naming {@code setCheckpoint} if it was not called, or the offending field
+         */
+        public Vgg19EncoderConfig build() {
+            if (checkpoint == null) {
+                throw new IllegalArgumentException("vgg19 encoder: setCheckpoint is required; " + HOW_TO_GET);
+            }
+            return newConfig();
+        }
+
+        private Vgg19EncoderConfig newConfig() {
+            return new Vgg19EncoderConfig(checkpoint, checkpointEntry, channels);
+        }
     }
 
     @Override
