@@ -2,6 +2,7 @@ package org.dckd.losses;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,6 +53,24 @@ class LossTermsJavaDocTest {
             assertEquals(yaml.get(i).build().getClass(), terms.get(i).getClass());
             assertEquals(yaml.get(i).build().requirements(), terms.get(i).requirements());
         }
+    }
+
+    /** docs/losses-java.md shows every snippet of this class unchanged (dedented). */
+    @Test
+    void docsPageShowsTheseSnippets() throws IOException {
+        String source = Files.readString(Path.of("src", "test", "java", "org", "dckd", "losses",
+                "LossTermsJavaDocTest.java"));
+        String page = Files.readString(Path.of("..", "docs", "losses-java.md"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("// doc:([a-z-]+)\n(.*?)\n\\s*// doc:end",
+                java.util.regex.Pattern.DOTALL).matcher(source);
+        int snippets = 0;
+        while (m.find()) {
+            String snippet = m.group(2).stripIndent();
+            assertTrue(page.contains("```java\n" + snippet + "\n```"), "docs/losses-java.md lacks snippet '"
+                    + m.group(1) + "':\n" + snippet);
+            snippets++;
+        }
+        assertEquals(10, snippets);
     }
 
     @Test
