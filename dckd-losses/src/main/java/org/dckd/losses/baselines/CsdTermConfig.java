@@ -19,6 +19,8 @@ import org.dckd.losses.baselines.CsdTerm.Positive;
  * [1/32, 1/16, 1/8, 1/4, 1], {@code weight} [1; CSD's {@code contra_lambda} default, its README example uses 200],
  * {@code name} [{@code l_csd}].
  *
+ * <p>From Java: {@link CsdTerm#builder()}, with the same defaults (the YAML reader takes its defaults from that builder).
+ *
  * @param encoder the registered extractor name
  * @param positive teacher or HR
  * @param negatives rolled or batch

@@ -14,6 +14,8 @@ import org.dckd.losses.LossTermConfig;
  * at most {@code scale^2}, checked at the first step), {@code reduction} [mean], {@code weight} [1],
  * {@code name} [{@code l_zoom_in}].
  *
+ * <p>From Java: {@link DukdZoomInTerm#builder()}, with the same defaults (the YAML reader takes its defaults from that builder).
+ *
  * @param tiles tiles per step
  * @param reduction mean or sum
  * @param weight the weight

@@ -12,6 +12,8 @@ import org.dckd.losses.LossTermConfig;
  *
  * <p>Keys (defaults in brackets): {@code reduction} [mean], {@code weight} [1], {@code name} [{@code l_zoom_out}].
  *
+ * <p>From Java: {@link DukdZoomOutTerm#builder()}, with the same defaults (the YAML reader takes its defaults from that builder).
+ *
  * @param reduction mean or sum
  * @param weight the weight
  * @param name the logged name

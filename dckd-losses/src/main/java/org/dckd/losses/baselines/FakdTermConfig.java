@@ -17,6 +17,8 @@ import org.dckd.losses.baselines.FakdTerm.Connector;
  * {@code connector} [none] ({@code none}, {@code mismatched} or {@code always}), {@code weight} [10, the official SA
  * scripts' {@code 10*SA}], {@code name} [{@code l_fakd}].
  *
+ * <p>From Java: {@link FakdTerm#builder()}, with the same defaults (the YAML reader takes its defaults from that builder).
+ *
  * @param studentTaps student tap names
  * @param teacherTaps teacher tap names, one per student tap
  * @param pool the pooling factor (at least 1)

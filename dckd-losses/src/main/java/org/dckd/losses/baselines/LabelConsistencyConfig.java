@@ -13,6 +13,8 @@ import org.dckd.losses.LossTermConfig;
  * <p>Keys (defaults in brackets): {@code probability} [0.5] (of each of inversion, vertical flip, horizontal flip,
  * transpose), {@code reduction} [mean], {@code weight} [1.0, the released DCKD configs], {@code name} [{@code l_lcr}].
  *
+ * <p>From Java: {@link LabelConsistencyTerm#builder()}, with the same defaults (the YAML reader takes its defaults from that builder).
+ *
  * @param probability the probability of each operation
  * @param reduction mean or sum
  * @param weight the weight

@@ -21,6 +21,8 @@ import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
  * collected vectors to their nearest centre (for encoders whose raw squared distances are far from order one); false
  * keeps the paper's {@code tau}. Codebooks from the encoder or a file always use the paper's {@code tau}.
  *
+ * <p>From Java: {@link #builder()} or {@link #fromFile}, with the same defaults (the YAML reader takes its defaults from that builder).
+ *
  * @param source the source
  * @param size the number of k-means centres
  * @param kmeansBatches training batches to collect before k-means

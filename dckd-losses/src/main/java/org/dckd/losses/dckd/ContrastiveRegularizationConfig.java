@@ -21,6 +21,8 @@ import org.dckd.losses.encoders.RandomEncoderConfig;
  * {@code chunk_mb} [16]: the encoder runs on chunks of the batch whose largest feature map stays within this many MiB
  * (0: the whole batch at once; see {@code FeatureEncoder#chunkSize}). Results do not depend on it.
  *
+ * <p>From Java: {@link ContrastiveRegularization#builder()}, or {@link Dckd#defaults()} for the whole DCKD loss, with the same defaults (the YAML reader takes its defaults from that builder).
+ *
  * @param name the logged name
  * @param weight the weight in the total loss
  * @param levelWeights the weight of every feature level

@@ -20,6 +20,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *       [[0.5, 1]]: the scale factor, applied with bilinear interpolation and undone after the noise.</li>
  * </ul>
  *
+ * <p>From Java: {@link #builder()}, with the same defaults (the YAML reader takes its defaults from that builder).
+ *
  * @param noiseProb the probability of Gaussian noise
  * @param noiseSigma the range of sigma, in 1/255 units
  * @param grayNoiseProb the probability that the noise is gray

@@ -17,6 +17,8 @@ import org.dckd.losses.encoders.RandomEncoderConfig;
  * ({@link EncoderConfig}); {@code codebook} ({@link CodebookConfig}); {@code chunk_mb} [16]: the encoder runs on chunks
  * of the batch whose largest feature map stays within this many MiB (0: the whole batch at once).
  *
+ * <p>From Java: {@link DistributionMapping#builder()}, or {@link Dckd#defaults()} for the whole DCKD loss, with the same defaults (the YAML reader takes its defaults from that builder).
+ *
  * @param name the logged name
  * @param weight the weight in the total loss
  * @param mode how the distributions are compared

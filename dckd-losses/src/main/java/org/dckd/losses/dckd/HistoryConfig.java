@@ -17,6 +17,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * student's weights as in the paper], {@code alpha} [0.1], {@code steps} [[1000, 2000, 3000]],
  * {@code stage_length} [100000].
  *
+ * <p>From Java: {@link #builder()}, with the same defaults (the YAML reader takes its defaults from that builder).
+ *
  * @param source where the history model's new weights come from
  * @param alpha the weight of the history model's own weights in an update ({@code update_decay} in the code)
  * @param steps the update interval of every stage

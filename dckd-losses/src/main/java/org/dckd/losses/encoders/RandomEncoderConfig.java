@@ -19,6 +19,8 @@ import com.fasterxml.jackson.annotation.JsonTypeName;
  * 7 image batches per step at the HR size, where the cost is (see docs/losses-dckd.md for measured costs); the deep
  * levels, which carry the largest weights, are cheap and keep half the VQGAN's width.
  *
+ * <p>From Java: {@link #builder()}, with the same defaults (the YAML reader takes its defaults from that builder).
+ *
  * @param channels the feature channels of every level (the number of levels)
  * @param convsPerLevel 3x3 convolutions per level (the first of levels 1.. has stride 2)
  * @param seed the seed of the weights

@@ -22,6 +22,8 @@ import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
  * published weights; other widths exist for tests). Inputs are normalised with the ImageNet mean (0.485, 0.456, 0.406)
  * and std (0.229, 0.224, 0.225).
  *
+ * <p>From Java: {@link #builder()}, with the same defaults (the YAML reader takes its defaults from that builder).
+ *
  * @param checkpoint the checkpoint file ({@code null} only for an architecture-only config used from Java)
  * @param checkpointEntry the wrapper entry to read, or {@code null} for the automatic choice
  * @param channels the widths of the 5 convolution blocks
@@ -81,15 +83,13 @@ public record Vgg19EncoderConfig(
     }
 
     /**
-     * The torchvision VGG19.
+     * torchvision's VGG19 (the builder's defaults) without a checkpoint: for building the network and loading weights
+     * yourself; {@link #build} refuses it.
      *
-     * @param checkpoint its weights, or {@code null} for an architecture-only config
-     * @return the config
+     * @return the config with {@code checkpoint} {@code null}
      */
-    public static Vgg19EncoderConfig torchvision(Path checkpoint) {
-        Builder builder = builder();
-        builder.checkpoint = checkpoint;
-        return builder.newConfig();
+    public static Vgg19EncoderConfig architectureOnly() {
+        return new Builder().newConfig();
     }
 
     /**

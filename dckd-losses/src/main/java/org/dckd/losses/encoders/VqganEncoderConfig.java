@@ -27,6 +27,8 @@ import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
  * strictly (all must be present with the right shapes); everything else a full taming checkpoint holds (decoder,
  * {@code post_quant_conv}, the discriminator under {@code loss.*}) is ignored.
  *
+ * <p>From Java: {@link #builder()}, with the same defaults (the YAML reader takes its defaults from that builder).
+ *
  * @param checkpoint the checkpoint file ({@code null} only for an architecture-only config used from Java)
  * @param checkpointEntry the wrapper entry to read, or {@code null} for the automatic choice
  * @param ch the base channel count (a multiple of 32: GroupNorm uses 32 groups)
@@ -147,16 +149,13 @@ public record VqganEncoderConfig(
     }
 
     /**
-     * The taming-transformers ImageNet f16 VQGAN with 1024 codes (DCKD's {@code network_vqgan}): the builder's
-     * defaults.
+     * The taming-transformers ImageNet f16 VQGAN with 1024 codes (DCKD's {@code network_vqgan}, the builder's
+     * defaults) without a checkpoint: for building the network and loading weights yourself; {@link #build} refuses it.
      *
-     * @param checkpoint its checkpoint, or {@code null} for an architecture-only config
-     * @return the config
+     * @return the config with {@code checkpoint} {@code null}
      */
-    public static VqganEncoderConfig imagenetF16(Path checkpoint) {
-        Builder builder = builder();
-        builder.checkpoint = checkpoint;
-        return builder.newConfig();
+    public static VqganEncoderConfig architectureOnly() {
+        return new Builder().newConfig();
     }
 
     /**
