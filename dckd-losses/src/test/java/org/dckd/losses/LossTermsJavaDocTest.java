@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The Java snippets of docs/losses-java.md, each next to the YAML it stands for: every test builds terms from Java
  * (the code between {@code // doc} markers is what the page shows) and asserts that their config records equal the
- * ones the strict YAML reader makes from the page's YAML block, and that the built terms carry the same name and weight.
+ * ones the strict YAML reader makes from the page's YAML block, and that the built terms carry the same name and
+ * weight.
  */
 class LossTermsJavaDocTest {
 

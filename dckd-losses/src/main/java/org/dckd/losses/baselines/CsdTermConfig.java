@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonTypeName;
 
 import org.dckd.losses.LossTermConfig;
+import org.dckd.losses.TermBuilder;
 import org.dckd.losses.baselines.CsdTerm.Negatives;
 import org.dckd.losses.baselines.CsdTerm.Positive;
 
@@ -15,11 +16,13 @@ import org.dckd.losses.baselines.CsdTerm.Positive;
  *
  * <p>Keys (defaults in brackets): {@code encoder} [random] (a name registered in {@link CsdEncoders}; resolved when
  * the term is attached), {@code positive} [teacher] ({@code teacher} or {@code hr}), {@code negatives} [rolled]
- * ({@code rolled} or {@code batch}), {@code num_negatives} [1] (only with {@code rolled}; must stay 1 with {@code batch}), {@code level_weights}
+ * ({@code rolled} or {@code batch}), {@code num_negatives} [1] (only with {@code rolled}; must stay 1 with
+ * {@code batch}), {@code level_weights}
  * [1/32, 1/16, 1/8, 1/4, 1], {@code weight} [1; CSD's {@code contra_lambda} default, its README example uses 200],
  * {@code name} [{@code l_csd}].
  *
- * <p>From Java: {@link CsdTerm#builder()}, with the same defaults (the YAML reader takes its defaults from that builder).
+ * <p>From Java: {@link CsdTerm#builder()}, with the same defaults (the YAML reader takes its defaults from that
+ * builder).
  *
  * @param encoder the registered extractor name
  * @param positive teacher or HR
@@ -108,17 +111,22 @@ public record CsdTermConfig(String encoder, Positive positive, Negatives negativ
      * (teacher), {@code negatives} (rolled), {@code numNegatives} (1; only with rolled), {@code levelWeights}
      * (1/32, 1/16, 1/8, 1/4, 1), {@code weight} (1), {@code name}.
      */
-    public static final class Builder {
+    public static final class Builder extends TermBuilder<Builder, CsdTermConfig> {
 
         private String encoder = DEFAULT_ENCODER;
         private Positive positive = Positive.TEACHER;
         private Negatives negatives = Negatives.ROLLED;
         private Integer numNegatives;
         private List<Float> levelWeights = CsdContrast.DEFAULT_WEIGHTS;
-        private float weight = 1f;
-        private String name;
 
-        Builder() {}
+        Builder() {
+            super(1f, null);
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
 
         /**
          * Sets the feature extractor by its name registered in {@link CsdEncoders} (default {@value #DEFAULT_ENCODER}).
@@ -176,33 +184,12 @@ public record CsdTermConfig(String encoder, Positive positive, Negatives negativ
         }
 
         /**
-         * Sets the weight (default 1, CSD's {@code contra_lambda}; &gt;= 0).
-         *
-         * @param value the weight
-         * @return this builder
-         */
-        public Builder optWeight(float value) {
-            weight = value;
-            return this;
-        }
-
-        /**
-         * Sets the logged name (default {@value #DEFAULT_NAME}).
-         *
-         * @param value letters, digits and '_', starting with a letter
-         * @return this builder
-         */
-        public Builder optName(String value) {
-            name = value;
-            return this;
-        }
-
-        /**
          * The config record, the same one the YAML reader makes for the same keys.
          *
          * @return the validated config
          * @throws IllegalArgumentException naming the offending field
          */
+        @Override
         public CsdTermConfig config() {
             if (numNegatives != null && numNegatives != 1 && negatives == Negatives.BATCH) {
                 throw new IllegalArgumentException(TYPE + ": num_negatives " + numNegatives + " applies only to "
@@ -217,6 +204,7 @@ public record CsdTermConfig(String encoder, Positive positive, Negatives negativ
          *
          * @return {@code config().build()}
          */
+        @Override
         public CsdTerm build() {
             return config().build();
         }

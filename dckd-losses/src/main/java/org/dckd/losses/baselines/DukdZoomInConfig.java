@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonTypeName;
 
 import org.dckd.losses.LossTerm.Reduction;
 import org.dckd.losses.LossTermConfig;
+import org.dckd.losses.ReducedTermBuilder;
 
 /**
  * Config of the DUKD zoom-in term ({@code type: dukd_zoom_in}; see {@link DukdZoomInTerm}).
@@ -14,7 +15,8 @@ import org.dckd.losses.LossTermConfig;
  * at most {@code scale^2}, checked at the first step), {@code reduction} [mean], {@code weight} [1],
  * {@code name} [{@code l_zoom_in}].
  *
- * <p>From Java: {@link DukdZoomInTerm#builder()}, with the same defaults (the YAML reader takes its defaults from that builder).
+ * <p>From Java: {@link DukdZoomInTerm#builder()}, with the same defaults (the YAML reader takes its defaults from that
+ * builder).
  *
  * @param tiles tiles per step
  * @param reduction mean or sum
@@ -72,14 +74,18 @@ public record DukdZoomInConfig(int tiles, Reduction reduction, float weight, Str
      * Builds a DUKD zoom-in term; every value is optional: {@code tiles} (1), {@code reduction} (mean),
      * {@code weight} (1), {@code name}.
      */
-    public static final class Builder {
+    public static final class Builder extends ReducedTermBuilder<Builder, DukdZoomInConfig> {
 
         private int tiles = 1;
-        private Reduction reduction = Reduction.MEAN;
-        private float weight = 1f;
-        private String name;
 
-        Builder() {}
+        Builder() {
+            super(1f, null);
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
 
         /**
          * Sets the LR-sized HR tiles per step (default 1, the official {@code n_gt_sub}; at most {@code scale^2}).
@@ -93,44 +99,12 @@ public record DukdZoomInConfig(int tiles, Reduction reduction, float weight, Str
         }
 
         /**
-         * Sets how per-element values are reduced (default {@link Reduction#MEAN}).
-         *
-         * @param value mean or sum
-         * @return this builder
-         */
-        public Builder optReduction(Reduction value) {
-            reduction = value;
-            return this;
-        }
-
-        /**
-         * Sets the weight (default 1; &gt;= 0).
-         *
-         * @param value the weight
-         * @return this builder
-         */
-        public Builder optWeight(float value) {
-            weight = value;
-            return this;
-        }
-
-        /**
-         * Sets the logged name (default {@value #DEFAULT_NAME}).
-         *
-         * @param value letters, digits and '_', starting with a letter
-         * @return this builder
-         */
-        public Builder optName(String value) {
-            name = value;
-            return this;
-        }
-
-        /**
          * The config record, the same one the YAML reader makes for the same keys.
          *
          * @return the validated config
          * @throws IllegalArgumentException naming the offending field
          */
+        @Override
         public DukdZoomInConfig config() {
             return new DukdZoomInConfig(tiles, reduction, weight, name);
         }
@@ -140,6 +114,7 @@ public record DukdZoomInConfig(int tiles, Reduction reduction, float weight, Str
          *
          * @return {@code config().build()}
          */
+        @Override
         public DukdZoomInTerm build() {
             return config().build();
         }

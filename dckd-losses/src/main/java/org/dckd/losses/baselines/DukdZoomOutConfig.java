@@ -6,13 +6,15 @@ import com.fasterxml.jackson.annotation.JsonTypeName;
 
 import org.dckd.losses.LossTerm.Reduction;
 import org.dckd.losses.LossTermConfig;
+import org.dckd.losses.ReducedTermBuilder;
 
 /**
  * Config of the DUKD zoom-out term ({@code type: dukd_zoom_out}; see {@link DukdZoomOutTerm}).
  *
  * <p>Keys (defaults in brackets): {@code reduction} [mean], {@code weight} [1], {@code name} [{@code l_zoom_out}].
  *
- * <p>From Java: {@link DukdZoomOutTerm#builder()}, with the same defaults (the YAML reader takes its defaults from that builder).
+ * <p>From Java: {@link DukdZoomOutTerm#builder()}, with the same defaults (the YAML reader takes its defaults from that
+ * builder).
  *
  * @param reduction mean or sum
  * @param weight the weight
@@ -59,44 +61,14 @@ public record DukdZoomOutConfig(Reduction reduction, float weight, String name) 
     }
 
     /** Builds a DUKD zoom-out term; every value is optional: {@code reduction} (mean), {@code weight} (1), {@code name}. */
-    public static final class Builder {
+    public static final class Builder extends ReducedTermBuilder<Builder, DukdZoomOutConfig> {
 
-        private Reduction reduction = Reduction.MEAN;
-        private float weight = 1f;
-        private String name;
-
-        Builder() {}
-
-        /**
-         * Sets how per-element values are reduced (default {@link Reduction#MEAN}).
-         *
-         * @param value mean or sum
-         * @return this builder
-         */
-        public Builder optReduction(Reduction value) {
-            reduction = value;
-            return this;
+        Builder() {
+            super(1f, null);
         }
 
-        /**
-         * Sets the weight (default 1; &gt;= 0).
-         *
-         * @param value the weight
-         * @return this builder
-         */
-        public Builder optWeight(float value) {
-            weight = value;
-            return this;
-        }
-
-        /**
-         * Sets the logged name (default {@value #DEFAULT_NAME}).
-         *
-         * @param value letters, digits and '_', starting with a letter
-         * @return this builder
-         */
-        public Builder optName(String value) {
-            name = value;
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -106,6 +78,7 @@ public record DukdZoomOutConfig(Reduction reduction, float weight, String name) 
          * @return the validated config
          * @throws IllegalArgumentException naming the offending field
          */
+        @Override
         public DukdZoomOutConfig config() {
             return new DukdZoomOutConfig(reduction, weight, name);
         }
@@ -115,6 +88,7 @@ public record DukdZoomOutConfig(Reduction reduction, float weight, String name) 
          *
          * @return {@code config().build()}
          */
+        @Override
         public DukdZoomOutTerm build() {
             return config().build();
         }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonTypeName;
 
 import org.dckd.losses.LossTermConfig;
+import org.dckd.losses.TermBuilder;
 import org.dckd.losses.baselines.FakdTerm.Connector;
 
 /**
@@ -17,7 +18,8 @@ import org.dckd.losses.baselines.FakdTerm.Connector;
  * {@code connector} [none] ({@code none}, {@code mismatched} or {@code always}), {@code weight} [10, the official SA
  * scripts' {@code 10*SA}], {@code name} [{@code l_fakd}].
  *
- * <p>From Java: {@link FakdTerm#builder()}, with the same defaults (the YAML reader takes its defaults from that builder).
+ * <p>From Java: {@link FakdTerm#builder()}, with the same defaults (the YAML reader takes its defaults from that
+ * builder).
  *
  * @param studentTaps student tap names
  * @param teacherTaps teacher tap names, one per student tap
@@ -109,16 +111,21 @@ public record FakdTermConfig(List<String> studentTaps, List<String> teacherTaps,
      * {@code connector} ({@link Connector#NONE}), {@code weight} ({@value #DEFAULT_WEIGHT}) and {@code name}
      * ({@code l_fakd}) are optional.
      */
-    public static final class Builder {
+    public static final class Builder extends TermBuilder<Builder, FakdTermConfig> {
 
         private List<String> studentTaps;
         private List<String> teacherTaps;
         private int pool = 1;
         private Connector connector = Connector.NONE;
-        private float weight = DEFAULT_WEIGHT;
-        private String name;
 
-        Builder() {}
+        Builder() {
+            super(DEFAULT_WEIGHT, null);
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
 
         /**
          * Sets the student feature taps (required; names from the student's {@code tapNames()}).
@@ -165,33 +172,12 @@ public record FakdTermConfig(List<String> studentTaps, List<String> teacherTaps,
         }
 
         /**
-         * Sets the weight (default {@value #DEFAULT_WEIGHT}, the official {@code 10*SA}; &gt;= 0).
-         *
-         * @param value the weight
-         * @return this builder
-         */
-        public Builder optWeight(float value) {
-            weight = value;
-            return this;
-        }
-
-        /**
-         * Sets the logged name (default {@value #DEFAULT_NAME}).
-         *
-         * @param value letters, digits and '_', starting with a letter
-         * @return this builder
-         */
-        public Builder optName(String value) {
-            name = value;
-            return this;
-        }
-
-        /**
          * The config record, the same one the YAML reader makes for the same keys.
          *
          * @return the validated config
          * @throws IllegalArgumentException naming the missing setter or the offending field
          */
+        @Override
         public FakdTermConfig config() {
             if (studentTaps == null) {
                 throw new IllegalArgumentException(TYPE + ": setStudentTaps is required (the student tap names)");
@@ -207,6 +193,7 @@ public record FakdTermConfig(List<String> studentTaps, List<String> teacherTaps,
          *
          * @return {@code config().build()}
          */
+        @Override
         public FakdTerm build() {
             return config().build();
         }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonTypeName;
 
 import org.dckd.losses.LossTerm.Reduction;
 import org.dckd.losses.LossTermConfig;
+import org.dckd.losses.ReducedTermBuilder;
 
 /**
  * Config of the label-consistency term ({@code type: lcr}; see {@link LabelConsistencyTerm}). Off unless configured.
@@ -13,7 +14,8 @@ import org.dckd.losses.LossTermConfig;
  * <p>Keys (defaults in brackets): {@code probability} [0.5] (of each of inversion, vertical flip, horizontal flip,
  * transpose), {@code reduction} [mean], {@code weight} [1.0, the released DCKD configs], {@code name} [{@code l_lcr}].
  *
- * <p>From Java: {@link LabelConsistencyTerm#builder()}, with the same defaults (the YAML reader takes its defaults from that builder).
+ * <p>From Java: {@link LabelConsistencyTerm#builder()}, with the same defaults (the YAML reader takes its defaults from
+ * that builder).
  *
  * @param probability the probability of each operation
  * @param reduction mean or sum
@@ -74,17 +76,22 @@ public record LabelConsistencyConfig(double probability, Reduction reduction, fl
      * Builds a label-consistency term; every value is optional: {@code probability} ({@value #DEFAULT_PROBABILITY}),
      * {@code reduction} (mean), {@code weight} (1), {@code name}.
      */
-    public static final class Builder {
+    public static final class Builder extends ReducedTermBuilder<Builder, LabelConsistencyConfig> {
 
         private double probability = DEFAULT_PROBABILITY;
-        private Reduction reduction = Reduction.MEAN;
-        private float weight = 1f;
-        private String name;
 
-        Builder() {}
+        Builder() {
+            super(1f, null);
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
 
         /**
-         * Sets the probability of each of inversion, vertical flip, horizontal flip and transpose (default {@value #DEFAULT_PROBABILITY}).
+         * Sets the probability of each of inversion, vertical flip, horizontal flip and transpose (default
+         * {@value #DEFAULT_PROBABILITY}).
          *
          * @param value in [0, 1]
          * @return this builder
@@ -95,44 +102,12 @@ public record LabelConsistencyConfig(double probability, Reduction reduction, fl
         }
 
         /**
-         * Sets how per-element values are reduced (default {@link Reduction#MEAN}).
-         *
-         * @param value mean or sum
-         * @return this builder
-         */
-        public Builder optReduction(Reduction value) {
-            reduction = value;
-            return this;
-        }
-
-        /**
-         * Sets the weight (default 1, the released DCKD configs; &gt;= 0).
-         *
-         * @param value the weight
-         * @return this builder
-         */
-        public Builder optWeight(float value) {
-            weight = value;
-            return this;
-        }
-
-        /**
-         * Sets the logged name (default {@value #DEFAULT_NAME}).
-         *
-         * @param value letters, digits and '_', starting with a letter
-         * @return this builder
-         */
-        public Builder optName(String value) {
-            name = value;
-            return this;
-        }
-
-        /**
          * The config record, the same one the YAML reader makes for the same keys.
          *
          * @return the validated config
          * @throws IllegalArgumentException naming the offending field
          */
+        @Override
         public LabelConsistencyConfig config() {
             return new LabelConsistencyConfig(probability, reduction, weight, name);
         }
@@ -142,6 +117,7 @@ public record LabelConsistencyConfig(double probability, Reduction reduction, fl
          *
          * @return {@code config().build()}
          */
+        @Override
         public LabelConsistencyTerm build() {
             return config().build();
         }

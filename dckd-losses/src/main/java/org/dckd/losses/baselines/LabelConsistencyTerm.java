@@ -152,7 +152,8 @@ public final class LabelConsistencyTerm extends WeightedTerm {
     }
 
     /**
-     * Starts building this term from Java: the same values and defaults as its YAML keys ({@link LabelConsistencyConfig}).
+     * Starts building this term from Java: the same values and defaults as its YAML keys
+     * ({@link LabelConsistencyConfig}).
      *
      * @return a builder; {@code build()} gives the term, {@code config()} the config record
      */

@@ -21,7 +21,8 @@ import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
  * collected vectors to their nearest centre (for encoders whose raw squared distances are far from order one); false
  * keeps the paper's {@code tau}. Codebooks from the encoder or a file always use the paper's {@code tau}.
  *
- * <p>From Java: {@link #builder()} or {@link #fromFile}, with the same defaults (the YAML reader takes its defaults from that builder).
+ * <p>From Java: {@link #builder()} or {@link #fromFile}, with the same defaults (the YAML reader takes its defaults
+ * from that builder).
  *
  * @param source the source
  * @param size the number of k-means centres
@@ -171,7 +172,8 @@ public record CodebookConfig(
         private Builder() {}
 
         /**
-         * Sets where the codebook comes from (default {@link Source#AUTO}); a file codebook starts from {@link CodebookConfig#fromFile}.
+         * Sets where the codebook comes from (default {@link Source#AUTO}); a file codebook starts from
+         * {@link CodebookConfig#fromFile}.
          *
          * @param value the source
          * @return this builder
@@ -237,7 +239,8 @@ public record CodebookConfig(
         }
 
         /**
-         * Sets whether a k-means codebook's {@code tau} is scaled to the feature scale (default false: the paper's {@code tau}).
+         * Sets whether a k-means codebook's {@code tau} is scaled to the feature scale (default false: the paper's
+         * {@code tau}).
          *
          * @param value whether to calibrate
          * @return this builder

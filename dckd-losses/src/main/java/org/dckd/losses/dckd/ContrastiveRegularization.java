@@ -169,7 +169,8 @@ public final class ContrastiveRegularization implements LossTerm {
     }
 
     /**
-     * Starts building this term from Java: the same values and defaults as its YAML keys ({@link ContrastiveRegularizationConfig}).
+     * Starts building this term from Java: the same values and defaults as its YAML keys
+     * ({@link ContrastiveRegularizationConfig}).
      *
      * @return a builder; {@code build()} gives the term, {@code config()} the config record
      */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonTypeName;
 
 import org.dckd.losses.LossTermConfig;
+import org.dckd.losses.TermBuilder;
 import org.dckd.losses.encoders.EncoderConfig;
 import org.dckd.losses.encoders.RandomEncoderConfig;
 
@@ -21,7 +22,8 @@ import org.dckd.losses.encoders.RandomEncoderConfig;
  * {@code chunk_mb} [16]: the encoder runs on chunks of the batch whose largest feature map stays within this many MiB
  * (0: the whole batch at once; see {@code FeatureEncoder#chunkSize}). Results do not depend on it.
  *
- * <p>From Java: {@link ContrastiveRegularization#builder()}, or {@link Dckd#defaults()} for the whole DCKD loss, with the same defaults (the YAML reader takes its defaults from that builder).
+ * <p>From Java: {@link ContrastiveRegularization#builder()}, or {@link Dckd#defaults()} for the whole DCKD loss, with
+ * the same defaults (the YAML reader takes its defaults from that builder).
  *
  * @param name the logged name
  * @param weight the weight in the total loss
@@ -149,10 +151,8 @@ public record ContrastiveRegularizationConfig(
      * level weights, 5 negatives with the clean one first, the offline random encoder, the DCKD code's history rule
      * and degradations).
      */
-    public static final class Builder {
+    public static final class Builder extends TermBuilder<Builder, ContrastiveRegularizationConfig> {
 
-        private String name = DEFAULT_NAME;
-        private float weight = DEFAULT_WEIGHT;
         private List<Double> levelWeights = DEFAULT_LEVEL_WEIGHTS;
         private float eps = 1e-7f;
         private int negatives = 5;
@@ -162,27 +162,12 @@ public record ContrastiveRegularizationConfig(
         private DegradationConfig degradation = DegradationConfig.defaults();
         private int chunkMb = DEFAULT_CHUNK_MB;
 
-        Builder() {}
-
-        /**
-         * Sets the logged name (default {@value #DEFAULT_NAME}).
-         *
-         * @param value a non-empty name
-         * @return this builder
-         */
-        public Builder optName(String value) {
-            name = value;
-            return this;
+        Builder() {
+            super(DEFAULT_WEIGHT, DEFAULT_NAME);
         }
 
-        /**
-         * Sets the weight in the total loss (default 0.1, the paper's).
-         *
-         * @param value &gt;= 0
-         * @return this builder
-         */
-        public Builder optWeight(float value) {
-            weight = value;
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -220,7 +205,8 @@ public record ContrastiveRegularizationConfig(
         }
 
         /**
-         * Sets whether negative 0 is the history model's output on the clean LR (default true, the DCKD code's {@code [lq] + 4 degraded}).
+         * Sets whether negative 0 is the history model's output on the clean LR (default true, the DCKD code's
+         * {@code [lq] + 4 degraded}).
          *
          * @param value false makes all N degraded
          * @return this builder
@@ -280,6 +266,7 @@ public record ContrastiveRegularizationConfig(
          * @return the validated config
          * @throws IllegalArgumentException naming the offending field
          */
+        @Override
         public ContrastiveRegularizationConfig config() {
             return new ContrastiveRegularizationConfig(name, weight, levelWeights, eps, negatives, cleanNegative,
                     encoder, history, degradation, chunkMb);
@@ -290,6 +277,7 @@ public record ContrastiveRegularizationConfig(
          *
          * @return {@code config().build()}
          */
+        @Override
         public ContrastiveRegularization build() {
             return config().build();
         }

@@ -303,7 +303,8 @@ public final class DistributionMapping implements LossTerm {
     }
 
     /**
-     * Starts building this term from Java: the same values and defaults as its YAML keys ({@link DistributionMappingConfig}).
+     * Starts building this term from Java: the same values and defaults as its YAML keys
+     * ({@link DistributionMappingConfig}).
      *
      * @return a builder; {@code build()} gives the term, {@code config()} the config record
      */

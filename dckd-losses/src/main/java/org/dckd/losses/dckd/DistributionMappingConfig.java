@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonTypeName;
 
 import org.dckd.losses.LossTermConfig;
+import org.dckd.losses.TermBuilder;
 import org.dckd.losses.dckd.CodebookDistribution.Mode;
 import org.dckd.losses.encoders.EncoderConfig;
 import org.dckd.losses.encoders.RandomEncoderConfig;
@@ -17,7 +18,8 @@ import org.dckd.losses.encoders.RandomEncoderConfig;
  * ({@link EncoderConfig}); {@code codebook} ({@link CodebookConfig}); {@code chunk_mb} [16]: the encoder runs on chunks
  * of the batch whose largest feature map stays within this many MiB (0: the whole batch at once).
  *
- * <p>From Java: {@link DistributionMapping#builder()}, or {@link Dckd#defaults()} for the whole DCKD loss, with the same defaults (the YAML reader takes its defaults from that builder).
+ * <p>From Java: {@link DistributionMapping#builder()}, or {@link Dckd#defaults()} for the whole DCKD loss, with the
+ * same defaults (the YAML reader takes its defaults from that builder).
  *
  * @param name the logged name
  * @param weight the weight in the total loss
@@ -112,37 +114,20 @@ public record DistributionMappingConfig(
      * Builds a DMM term; every value is optional, defaults as in the class documentation (the paper's weight 0.001,
      * mode and {@code tau}, the offline random encoder, the default codebook).
      */
-    public static final class Builder {
+    public static final class Builder extends TermBuilder<Builder, DistributionMappingConfig> {
 
-        private String name = DEFAULT_NAME;
-        private float weight = DEFAULT_WEIGHT;
         private Mode mode = Mode.PAPER;
         private float tau = 1f;
         private EncoderConfig encoder = RandomEncoderConfig.defaults();
         private CodebookConfig codebook = CodebookConfig.defaults();
         private int chunkMb = ContrastiveRegularizationConfig.DEFAULT_CHUNK_MB;
 
-        Builder() {}
-
-        /**
-         * Sets the logged name (default {@value #DEFAULT_NAME}).
-         *
-         * @param value a non-empty name
-         * @return this builder
-         */
-        public Builder optName(String value) {
-            name = value;
-            return this;
+        Builder() {
+            super(DEFAULT_WEIGHT, DEFAULT_NAME);
         }
 
-        /**
-         * Sets the weight in the total loss (default 0.001, the paper's).
-         *
-         * @param value &gt;= 0
-         * @return this builder
-         */
-        public Builder optWeight(float value) {
-            weight = value;
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -169,7 +154,8 @@ public record DistributionMappingConfig(
         }
 
         /**
-         * Sets the frozen encoder whose {@code encode} path gives the vectors (default {@link RandomEncoderConfig#defaults()}).
+         * Sets the frozen encoder whose {@code encode} path gives the vectors (default
+         * {@link RandomEncoderConfig#defaults()}).
          *
          * @param value e.g. a {@link org.dckd.losses.encoders.VqganEncoderConfig}
          * @return this builder
@@ -207,6 +193,7 @@ public record DistributionMappingConfig(
          * @return the validated config
          * @throws IllegalArgumentException naming the offending field
          */
+        @Override
         public DistributionMappingConfig config() {
             return new DistributionMappingConfig(name, weight, mode, tau, encoder, codebook, chunkMb);
         }
@@ -216,6 +203,7 @@ public record DistributionMappingConfig(
          *
          * @return {@code config().build()}
          */
+        @Override
         public DistributionMapping build() {
             return config().build();
         }

@@ -102,7 +102,8 @@ public record RandomEncoderConfig(List<Integer> channels, int convsPerLevel, lon
         private Builder() {}
 
         /**
-         * Sets the feature channels of every level, which also sets the number of levels (default [16, 32, 64, 128, 256]).
+         * Sets the feature channels of every level, which also sets the number of levels (default [16, 32, 64, 128,
+         * 256]).
          *
          * @param value positive channel counts
          * @return this builder

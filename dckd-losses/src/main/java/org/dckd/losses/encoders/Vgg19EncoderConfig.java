@@ -105,38 +105,22 @@ public record Vgg19EncoderConfig(
      * Builds a {@link Vgg19EncoderConfig}: {@code checkpoint} is required; {@code checkpointEntry} (automatic) and
      * {@code channels} ({@link #DEFAULT_CHANNELS}) are optional.
      */
-    public static final class Builder {
+    public static final class Builder extends CheckpointEncoderBuilder<Builder, Vgg19EncoderConfig> {
 
-        private Path checkpoint;
-        private String checkpointEntry;
         private List<Integer> channels = DEFAULT_CHANNELS;
 
-        private Builder() {}
+        private Builder() {
+            super("vgg19 encoder", HOW_TO_GET);
+        }
 
-        /**
-         * Sets the weights (required): torchvision's {@code vgg19-dcbb9e9d.pth}, or any {@code .pth} / {@code .safetensors} / {@code .npz} with keys {@code features.N.weight/bias}.
-         *
-         * @param value an existing file
-         * @return this builder
-         */
-        public Builder setCheckpoint(Path value) {
-            checkpoint = value;
+        @Override
+        protected Builder self() {
             return this;
         }
 
         /**
-         * Sets the wrapper entry of the checkpoint to read (default: the automatic choice).
-         *
-         * @param value the entry
-         * @return this builder
-         */
-        public Builder optCheckpointEntry(String value) {
-            checkpointEntry = value;
-            return this;
-        }
-
-        /**
-         * Sets the widths of the 5 convolution blocks (default [64, 128, 256, 512, 512]; only the default fits the published weights).
+         * Sets the widths of the 5 convolution blocks (default [64, 128, 256, 512, 512]; only the default fits the
+         * published weights).
          *
          * @param value 5 positive widths
          * @return this builder
@@ -146,20 +130,8 @@ public record Vgg19EncoderConfig(
             return this;
         }
 
-        /**
-         * The config.
-         *
-         * @return the validated config
-         * @throws IllegalArgumentException naming {@code setCheckpoint} if it was not called, or the offending field
-         */
-        public Vgg19EncoderConfig build() {
-            if (checkpoint == null) {
-                throw new IllegalArgumentException("vgg19 encoder: setCheckpoint is required; " + HOW_TO_GET);
-            }
-            return newConfig();
-        }
-
-        private Vgg19EncoderConfig newConfig() {
+        @Override
+        Vgg19EncoderConfig newConfig() {
             return new Vgg19EncoderConfig(checkpoint, checkpointEntry, channels);
         }
     }

@@ -171,10 +171,8 @@ public record VqganEncoderConfig(
      * Builds a {@link VqganEncoderConfig}: {@code checkpoint} is required; the architecture values default to the
      * taming-transformers ImageNet f16 model with 1024 codes that DCKD uses.
      */
-    public static final class Builder {
+    public static final class Builder extends CheckpointEncoderBuilder<Builder, VqganEncoderConfig> {
 
-        private Path checkpoint;
-        private String checkpointEntry;
         private int ch = 128;
         private List<Integer> chMult = List.of(1, 1, 2, 2, 4);
         private int numResBlocks = 2;
@@ -185,27 +183,12 @@ public record VqganEncoderConfig(
         private int resolution = 256;
         private boolean symmetricInput = false;
 
-        private Builder() {}
-
-        /**
-         * Sets the checkpoint (required): a Lightning {@code .ckpt} or a {@code .pth} holding {@code state_dict}.
-         *
-         * @param value an existing file
-         * @return this builder
-         */
-        public Builder setCheckpoint(Path value) {
-            checkpoint = value;
-            return this;
+        private Builder() {
+            super("vqgan encoder", HOW_TO_GET);
         }
 
-        /**
-         * Sets the wrapper entry of the checkpoint to read (default: the automatic choice).
-         *
-         * @param value the entry
-         * @return this builder
-         */
-        public Builder optCheckpointEntry(String value) {
-            checkpointEntry = value;
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -308,20 +291,8 @@ public record VqganEncoderConfig(
             return this;
         }
 
-        /**
-         * The config.
-         *
-         * @return the validated config
-         * @throws IllegalArgumentException naming {@code setCheckpoint} if it was not called, or the offending field
-         */
-        public VqganEncoderConfig build() {
-            if (checkpoint == null) {
-                throw new IllegalArgumentException("vqgan encoder: setCheckpoint is required; " + HOW_TO_GET);
-            }
-            return newConfig();
-        }
-
-        private VqganEncoderConfig newConfig() {
+        @Override
+        VqganEncoderConfig newConfig() {
             return new VqganEncoderConfig(checkpoint, checkpointEntry, ch, chMult, numResBlocks, attnResolutions,
                     zChannels, embedDim, nEmbed, resolution, symmetricInput);
         }

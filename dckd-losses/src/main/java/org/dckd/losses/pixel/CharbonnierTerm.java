@@ -51,7 +51,7 @@ public final class CharbonnierTerm {
         }
 
         @Override
-        Builder self() {
+        protected Builder self() {
             return this;
         }
 

@@ -15,7 +15,8 @@ import org.dckd.losses.LossTermConfig;
  * {@code l_kd} for teacher]. Note that BasicSR's {@code CharbonnierLoss} adds {@code eps} unsquared
  * ({@code sqrt(d^2 + eps)}, default {@code 1e-12}); its behaviour is this term with {@code eps = 1e-6}.
  *
- * <p>From Java: {@link CharbonnierTerm#toHr()} / {@link CharbonnierTerm#toTeacher()}, with the same defaults (the YAML reader takes its defaults from that builder).
+ * <p>From Java: {@link CharbonnierTerm#toHr()} / {@link CharbonnierTerm#toTeacher()}, with the same defaults (the YAML
+ * reader takes its defaults from that builder).
  *
  * @param eps the smoothing constant (positive)
  * @param target HR or teacher

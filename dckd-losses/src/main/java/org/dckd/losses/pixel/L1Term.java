@@ -50,7 +50,7 @@ public final class L1Term {
         }
 
         @Override
-        Builder self() {
+        protected Builder self() {
             return this;
         }
 

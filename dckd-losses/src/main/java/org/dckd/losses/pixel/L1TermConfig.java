@@ -13,7 +13,8 @@ import org.dckd.losses.LossTermConfig;
  * <p>Keys (defaults in brackets): {@code target} [hr] ({@code hr} or {@code teacher}), {@code reduction} [mean]
  * ({@code mean} or {@code sum}), {@code weight} [1], {@code name} [{@code l_pix} for hr, {@code l_kd} for teacher].
  *
- * <p>From Java: {@link L1Term#toHr()} / {@link L1Term#toTeacher()}, with the same defaults (the YAML reader takes its defaults from that builder).
+ * <p>From Java: {@link L1Term#toHr()} / {@link L1Term#toTeacher()}, with the same defaults (the YAML reader takes its
+ * defaults from that builder).
  *
  * @param target HR or teacher
  * @param reduction mean or sum

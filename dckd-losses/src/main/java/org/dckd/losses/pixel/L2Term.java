@@ -1,7 +1,8 @@
 package org.dckd.losses.pixel;
 
 /**
- * Java construction of the L2 pixel term ({@code type: l2}): {@code (S - target)^2, MSE with mean reduction}. The factories name the target;
+ * Java construction of the L2 pixel term ({@code type: l2}): {@code (S - target)^2, MSE with mean reduction}. The
+ * factories name the target;
  * the builder they return takes the optional {@code reduction}, {@code weight} and {@code name}:
  *
  * <pre>{@code
@@ -50,7 +51,7 @@ public final class L2Term {
         }
 
         @Override
-        Builder self() {
+        protected Builder self() {
             return this;
         }
 
