@@ -71,7 +71,7 @@ class LossTermsJavaDocTest {
                     + m.group(1) + "':\n" + snippet);
             snippets++;
         }
-        assertEquals(10, snippets);
+        assertEquals(11, snippets);
     }
 
     @Test
@@ -201,6 +201,23 @@ class LossTermsJavaDocTest {
                 "weights/vqgan_imagenet_f16_1024/last.ckpt", ckpt.toString());
         assertSame(recipe, Dckd.defaults().optEncoder(VqganEncoderConfig.builder().setCheckpoint(ckpt).build())
                 .configs(), paper);
+    }
+
+    @Test
+    void dckdStarIsTheSwinIrStarRecipe(@TempDir Path dir) throws IOException {
+        Path ckpt = Files.createFile(dir.resolve("last.ckpt"));
+        // doc:dckd-star
+        List<LossTerm> star = Dckd.star()                  // + lcr (weight 1), dukd_zoom_in, dukd_zoom_out
+                .optEncoder(VqganEncoderConfig.builder().setCheckpoint(ckpt).build())
+                .build();
+        // doc:end
+        List<LossTermConfig> recipe = org.dckd.losses.testing.LossesYaml.ofRunConfig(
+                Path.of("..", "configs", "swinir", "swinir_x2_dckd_star.yaml"),
+                "weights/vqgan_imagenet_f16_1024/last.ckpt", ckpt.toString());
+        assertSame(recipe, Dckd.star().optEncoder(VqganEncoderConfig.builder().setCheckpoint(ckpt).build())
+                .configs(), star);
+        assertEquals(Dckd.star().configs(), Dckd.defaults().optLabelConsistency(true).optDataUpcycling(true)
+                .configs());
     }
 
     @Test

@@ -1,11 +1,15 @@
 package org.dckd.losses.dckd;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 
 import org.dckd.losses.LossTerm;
 import org.dckd.losses.LossTermConfig;
+import org.dckd.losses.baselines.DukdZoomInTerm;
+import org.dckd.losses.baselines.DukdZoomOutTerm;
+import org.dckd.losses.baselines.LabelConsistencyTerm;
 import org.dckd.losses.dckd.CodebookDistribution.Mode;
 import org.dckd.losses.encoders.EncoderConfig;
 import org.dckd.losses.pixel.L1Term;
@@ -16,6 +20,7 @@ import org.dckd.losses.pixel.L1Term;
  * {@code l_ce}. The defaults are those of the four terms' builders (which the YAML reader also uses), so
  * {@code Dckd.defaults().configs()} equals the {@code losses:} list of {@code configs/rlfn/rlfn_x4_dckd_offline.yaml};
  * {@code optEncoder(VqganEncoderConfig...)} gives the paper's feature space ({@code configs/rlfn/rlfn_x4_dckd.yaml}).
+ * {@link #star()} is DCKD* (plus label consistency and DUKD's data upcycling).
  *
  * <pre>{@code
  * List<LossTerm> terms = Dckd.defaults()
@@ -39,6 +44,17 @@ public final class Dckd {
         return new Builder();
     }
 
+    /**
+     * DCKD* of the paper: {@link #defaults()} plus the label-consistency term ({@code lcr}, weight 1 as in the released
+     * configs) and the two DUKD data-upcycling terms ({@code dukd_zoom_in}, {@code dukd_zoom_out}), as in
+     * {@code configs/swinir/*_dckd_star.yaml}.
+     *
+     * @return a builder with {@link Builder#optLabelConsistency} and {@link Builder#optDataUpcycling} on
+     */
+    public static Builder star() {
+        return new Builder().optLabelConsistency(true).optDataUpcycling(true);
+    }
+
     /** Changes the default DCKD set; {@link #build()} gives the terms, {@link #configs()} their config records. */
     public static final class Builder {
 
@@ -47,7 +63,34 @@ public final class Dckd {
         private final ContrastiveRegularizationConfig.Builder dcr = ContrastiveRegularization.builder();
         private final DistributionMappingConfig.Builder dmm = DistributionMapping.builder();
 
+        private boolean labelConsistency;
+        private boolean dataUpcycling;
+
         private Builder() {}
+
+        /**
+         * Adds the label-consistency term of the released DCKD configs, {@code l_lcr} with the defaults of
+         * {@link LabelConsistencyTerm#builder()} (default off: the paper's Eq. 10 does not have it).
+         *
+         * @param value whether to add it
+         * @return this builder
+         */
+        public Builder optLabelConsistency(boolean value) {
+            labelConsistency = value;
+            return this;
+        }
+
+        /**
+         * Adds the DUKD data-upcycling terms {@code l_zoom_in} and {@code l_zoom_out} with their defaults (default off;
+         * on in {@link Dckd#star()}).
+         *
+         * @param value whether to add them
+         * @return this builder
+         */
+        public Builder optDataUpcycling(boolean value) {
+            dataUpcycling = value;
+            return this;
+        }
 
         /**
          * Sets the weight of {@code l_pix = L1(S, HR)} (default 1).
@@ -206,18 +249,28 @@ public final class Dckd {
         }
 
         /**
-         * The four config records, in the order {@code l_pix}, {@code l_kd}, {@code l_dcl}, {@code l_ce}: the same
-         * records a YAML {@code losses:} list with the same keys reads.
+         * The config records, in the order {@code l_pix}, {@code l_kd}, {@code l_dcl}, {@code l_ce}, then
+         * {@code l_lcr} and {@code l_zoom_in}, {@code l_zoom_out} when added: the same records a YAML {@code losses:}
+         * list with the same keys reads.
          *
          * @return the validated configs
          * @throws IllegalArgumentException naming the term and the offending field
          */
         public List<LossTermConfig> configs() {
-            return List.of(hr.config(), teacher.config(), dcr.config(), dmm.config());
+            List<LossTermConfig> configs = new ArrayList<>(List.of(hr.config(), teacher.config(), dcr.config(),
+                    dmm.config()));
+            if (labelConsistency) {
+                configs.add(LabelConsistencyTerm.builder().config());
+            }
+            if (dataUpcycling) {
+                configs.add(DukdZoomInTerm.builder().config());
+                configs.add(DukdZoomOutTerm.builder().config());
+            }
+            return List.copyOf(configs);
         }
 
         /**
-         * The four terms, ready for {@code Distiller.builder().addTerms(...)}.
+         * The terms, ready for {@code Distiller.builder().addTerms(...)}.
          *
          * @return a new term for every config of {@link #configs()}
          * @throws IllegalArgumentException naming the term and the offending field
