@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Set;
 
@@ -14,8 +13,6 @@ import ai.djl.ndarray.NDArray;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.dckd.config.ConfigException;
 import org.dckd.config.ConfigReader;
@@ -31,6 +28,8 @@ import org.dckd.losses.pixel.L2TermConfig;
 import org.dckd.losses.pixel.PixelDistance;
 import org.dckd.losses.pixel.PixelTarget;
 import org.dckd.losses.pixel.PixelTerm;
+import org.dckd.losses.testing.LossesYaml;
+import org.dckd.losses.testing.LossesYaml.Losses;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,25 +39,8 @@ import org.junit.jupiter.api.Test;
  */
 class LossTermsConfigTest {
 
-    /** The {@code losses:} section of a run config. */
-    record Losses(@JsonProperty("losses") List<LossTermConfig> losses) {
-        @JsonCreator
-        Losses {}
-    }
-
-    private static ObjectMapper mapper() {
-        return LossTerms.registerWith(ConfigReader.yamlMapper());
-    }
-
     private static List<LossTermConfig> parse(String yaml) {
-        ObjectMapper mapper = mapper();
-        JsonNode tree;
-        try {
-            tree = mapper.readTree(yaml);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return ConfigReader.convert(mapper, tree, Losses.class, "run.yaml").losses();
+        return LossesYaml.parse(yaml, "run.yaml");
     }
 
     private static String error(String yaml) {

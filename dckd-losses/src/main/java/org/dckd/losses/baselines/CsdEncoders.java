@@ -22,7 +22,7 @@ public final class CsdEncoders {
         // through it to the input)
         register("random", roles -> {
             org.dckd.losses.encoders.FeatureEncoder e = org.dckd.losses.encoders.RandomEncoderConfig
-                    .of(null, null, roles.seed()).build(roles.manager());
+                    .builder().optSeed(roles.seed()).build().build(roles.manager());
             return e::features;
         });
     }

@@ -195,4 +195,13 @@ public final class CsdTerm extends WeightedTerm {
                 + (negatives == Negatives.ROLLED ? " x" + numNegatives : "") + ", levels " + levelWeights
                 + "), weight " + weight();
     }
+
+    /**
+     * Starts building this term from Java: the same values and defaults as its YAML keys ({@link CsdTermConfig}).
+     *
+     * @return a builder; {@code build()} gives the term, {@code config()} the config record
+     */
+    public static CsdTermConfig.Builder builder() {
+        return new CsdTermConfig.Builder();
+    }
 }

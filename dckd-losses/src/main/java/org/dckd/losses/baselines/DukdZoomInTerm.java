@@ -159,4 +159,13 @@ public final class DukdZoomInTerm extends WeightedTerm {
     public String toString() {
         return name() + " = dukd_zoom_in(tiles " + tiles + ", " + reduction().configName() + "), weight " + weight();
     }
+
+    /**
+     * Starts building this term from Java: the same values and defaults as its YAML keys ({@link DukdZoomInConfig}).
+     *
+     * @return a builder; {@code build()} gives the term, {@code config()} the config record
+     */
+    public static DukdZoomInConfig.Builder builder() {
+        return new DukdZoomInConfig.Builder();
+    }
 }

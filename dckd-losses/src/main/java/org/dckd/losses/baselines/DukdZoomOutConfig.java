@@ -6,11 +6,15 @@ import com.fasterxml.jackson.annotation.JsonTypeName;
 
 import org.dckd.losses.LossTerm.Reduction;
 import org.dckd.losses.LossTermConfig;
+import org.dckd.losses.ReducedTermBuilder;
 
 /**
  * Config of the DUKD zoom-out term ({@code type: dukd_zoom_out}; see {@link DukdZoomOutTerm}).
  *
  * <p>Keys (defaults in brackets): {@code reduction} [mean], {@code weight} [1], {@code name} [{@code l_zoom_out}].
+ *
+ * <p>From Java: {@link DukdZoomOutTerm#builder()}, with the same defaults (the YAML reader takes its defaults from that
+ * builder).
  *
  * @param reduction mean or sum
  * @param weight the weight
@@ -38,21 +42,56 @@ public record DukdZoomOutConfig(Reduction reduction, float weight, String name) 
     }
 
     /**
-     * The JSON creator: fills in the documented defaults.
-     *
-     * @param reduction {@code mean} (default) or {@code sum}
-     * @param weight default 1
-     * @param name default {@code l_zoom_out}
-     * @return the config
-     * @throws IllegalArgumentException naming the offending key
+     * The YAML/JSON reader: missing keys keep the defaults of {@link Builder} (one place for both). Java code uses
+     * {@link DukdZoomOutTerm#builder()}.
      */
     @JsonCreator
-    public static DukdZoomOutConfig of(
+    private static DukdZoomOutConfig fromJson(
             @JsonProperty("reduction") String reduction,
             @JsonProperty("weight") Float weight,
             @JsonProperty("name") String name) {
-        return new DukdZoomOutConfig(Reduction.parse(reduction, TYPE, Reduction.MEAN),
-                LossTermConfig.checkWeight(TYPE, weight, 1f), name);
+        Builder builder = new Builder();
+        if (reduction != null) {
+            builder.optReduction(Reduction.parse(reduction, TYPE, Reduction.MEAN));
+        }
+        if (weight != null) {
+            builder.optWeight(weight);
+        }
+        return builder.optName(name).config();
+    }
+
+    /** Builds a DUKD zoom-out term; every value is optional: {@code reduction} (mean), {@code weight} (1), {@code name}. */
+    public static final class Builder extends ReducedTermBuilder<Builder, DukdZoomOutConfig> {
+
+        Builder() {
+            super(1f, null);
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        /**
+         * The config record, the same one the YAML reader makes for the same keys.
+         *
+         * @return the validated config
+         * @throws IllegalArgumentException naming the offending field
+         */
+        @Override
+        public DukdZoomOutConfig config() {
+            return new DukdZoomOutConfig(reduction, weight, name);
+        }
+
+        /**
+         * The term, ready for {@code Distiller.builder().addTerm(...)}.
+         *
+         * @return {@code config().build()}
+         */
+        @Override
+        public DukdZoomOutTerm build() {
+            return config().build();
+        }
     }
 
     @Override

@@ -93,4 +93,13 @@ public final class DukdZoomOutTerm extends WeightedTerm {
     public String toString() {
         return name() + " = dukd_zoom_out(" + reduction().configName() + "), weight " + weight();
     }
+
+    /**
+     * Starts building this term from Java: the same values and defaults as its YAML keys ({@link DukdZoomOutConfig}).
+     *
+     * @return a builder; {@code build()} gives the term, {@code config()} the config record
+     */
+    public static DukdZoomOutConfig.Builder builder() {
+        return new DukdZoomOutConfig.Builder();
+    }
 }

@@ -377,10 +377,20 @@ public final class FakdTerm extends WeightedTerm {
 
     /**
      * A tap as an NCHW map: 4-D maps are used as they are; transformer tokens {@code (B, H*W, C)} (SwinIR's
-     * {@code layers.i}) become {@code (B, C, H*W, 1)}, which has the same spatial affinity (it only needs the positions,
+     * {@code layers.i}) become {@code (B, C, H*W, 1)}, which has the same spatial affinity (it only needs the
+     * positions,
      * not their 2-D arrangement) and lets a 1x1 connector apply.
      */
     static NDArray featureMap(NDArray tap) {
         return tap.getShape().dimension() == 3 ? tap.transpose(0, 2, 1).expandDims(3) : tap;
+    }
+
+    /**
+     * Starts building this term from Java: the same values and defaults as its YAML keys ({@link FakdTermConfig}).
+     *
+     * @return a builder; {@code build()} gives the term, {@code config()} the config record
+     */
+    public static FakdTermConfig.Builder builder() {
+        return new FakdTermConfig.Builder();
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonTypeName;
 
 import org.dckd.losses.LossTermConfig;
+import org.dckd.losses.TermBuilder;
 import org.dckd.losses.baselines.FakdTerm.Connector;
 
 /**
@@ -16,6 +17,9 @@ import org.dckd.losses.baselines.FakdTerm.Connector;
  * {@code teacher_taps} (required, as many), {@code pool} [1] (average pooling before the affinity; 1 = off),
  * {@code connector} [none] ({@code none}, {@code mismatched} or {@code always}), {@code weight} [10, the official SA
  * scripts' {@code 10*SA}], {@code name} [{@code l_fakd}].
+ *
+ * <p>From Java: {@link FakdTerm#builder()}, with the same defaults (the YAML reader takes its defaults from that
+ * builder).
  *
  * @param studentTaps student tap names
  * @param teacherTaps teacher tap names, one per student tap
@@ -76,27 +80,127 @@ public record FakdTermConfig(List<String> studentTaps, List<String> teacherTaps,
     }
 
     /**
-     * The JSON creator: fills in the documented defaults.
-     *
-     * @param studentTaps required
-     * @param teacherTaps required
-     * @param pool default 1
-     * @param connector {@code none} (default), {@code mismatched} or {@code always}
-     * @param weight default 10
-     * @param name default {@code l_fakd}
-     * @return the config
-     * @throws IllegalArgumentException naming the offending key
+     * The YAML/JSON reader: missing keys keep the defaults of {@link Builder} (one place for both). Java code uses
+     * {@link FakdTerm#builder()}.
      */
     @JsonCreator
-    public static FakdTermConfig of(
+    private static FakdTermConfig fromJson(
             @JsonProperty("student_taps") List<String> studentTaps,
             @JsonProperty("teacher_taps") List<String> teacherTaps,
             @JsonProperty("pool") Integer pool,
             @JsonProperty("connector") String connector,
             @JsonProperty("weight") Float weight,
             @JsonProperty("name") String name) {
-        return new FakdTermConfig(studentTaps, teacherTaps, pool == null ? 1 : pool, parseConnector(connector),
-                LossTermConfig.checkWeight(TYPE, weight, DEFAULT_WEIGHT), name);
+        Builder builder = new Builder();
+        builder.studentTaps = studentTaps;
+        builder.teacherTaps = teacherTaps;
+        if (pool != null) {
+            builder.optPool(pool);
+        }
+        if (connector != null) {
+            builder.optConnector(parseConnector(connector));
+        }
+        if (weight != null) {
+            builder.optWeight(weight);
+        }
+        return builder.optName(name).newConfig();
+    }
+
+    /**
+     * Builds a FAKD term: {@code setStudentTaps} and {@code setTeacherTaps} are required; {@code pool} (1),
+     * {@code connector} ({@link Connector#NONE}), {@code weight} ({@value #DEFAULT_WEIGHT}) and {@code name}
+     * ({@code l_fakd}) are optional.
+     */
+    public static final class Builder extends TermBuilder<Builder, FakdTermConfig> {
+
+        private List<String> studentTaps;
+        private List<String> teacherTaps;
+        private int pool = 1;
+        private Connector connector = Connector.NONE;
+
+        Builder() {
+            super(DEFAULT_WEIGHT, null);
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        /**
+         * Sets the student feature taps (required; names from the student's {@code tapNames()}).
+         *
+         * @param taps e.g. {@code List.of("block_1", "block_3", "block_6")}
+         * @return this builder
+         */
+        public Builder setStudentTaps(List<String> taps) {
+            studentTaps = taps;
+            return this;
+        }
+
+        /**
+         * Sets the teacher feature taps (required; one per student tap).
+         *
+         * @param taps the teacher's tap names
+         * @return this builder
+         */
+        public Builder setTeacherTaps(List<String> taps) {
+            teacherTaps = taps;
+            return this;
+        }
+
+        /**
+         * Sets the average-pooling factor applied before the affinity (default 1: off).
+         *
+         * @param value at least 1
+         * @return this builder
+         */
+        public Builder optPool(int value) {
+            pool = value;
+            return this;
+        }
+
+        /**
+         * Sets when a trainable student-side 1x1 convolution is added (default {@link Connector#NONE}).
+         *
+         * @param value none, mismatched or always
+         * @return this builder
+         */
+        public Builder optConnector(Connector value) {
+            connector = value;
+            return this;
+        }
+
+        /**
+         * The config record, the same one the YAML reader makes for the same keys.
+         *
+         * @return the validated config
+         * @throws IllegalArgumentException naming the missing setter or the offending field
+         */
+        @Override
+        public FakdTermConfig config() {
+            if (studentTaps == null) {
+                throw new IllegalArgumentException(TYPE + ": setStudentTaps is required (the student tap names)");
+            }
+            if (teacherTaps == null) {
+                throw new IllegalArgumentException(TYPE + ": setTeacherTaps is required (the teacher tap names)");
+            }
+            return newConfig();
+        }
+
+        /**
+         * The term, ready for {@code Distiller.builder().addTerm(...)}.
+         *
+         * @return {@code config().build()}
+         */
+        @Override
+        public FakdTerm build() {
+            return config().build();
+        }
+
+        private FakdTermConfig newConfig() {
+            return new FakdTermConfig(studentTaps, teacherTaps, pool, connector, weight, name);
+        }
     }
 
     private static Connector parseConnector(String value) {

@@ -150,4 +150,14 @@ public final class LabelConsistencyTerm extends WeightedTerm {
     public String toString() {
         return name() + " = lcr(p " + probability + ", " + reduction().configName() + "), weight " + weight();
     }
+
+    /**
+     * Starts building this term from Java: the same values and defaults as its YAML keys
+     * ({@link LabelConsistencyConfig}).
+     *
+     * @return a builder; {@code build()} gives the term, {@code config()} the config record
+     */
+    public static LabelConsistencyConfig.Builder builder() {
+        return new LabelConsistencyConfig.Builder();
+    }
 }

@@ -21,6 +21,9 @@ import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
  * collected vectors to their nearest centre (for encoders whose raw squared distances are far from order one); false
  * keeps the paper's {@code tau}. Codebooks from the encoder or a file always use the paper's {@code tau}.
  *
+ * <p>From Java: {@link #builder()} or {@link #fromFile}, with the same defaults (the YAML reader takes its defaults
+ * from that builder).
+ *
  * @param source the source
  * @param size the number of k-means centres
  * @param kmeansBatches training batches to collect before k-means
@@ -85,20 +88,10 @@ public record CodebookConfig(
     }
 
     /**
-     * The JSON creator: documented defaults for missing keys.
-     *
-     * @param source default auto
-     * @param size default 256
-     * @param kmeansBatches default 4
-     * @param kmeansIterations default 30
-     * @param seed default: derived from the run's seed
-     * @param file required for source file
-     * @param fileKey default: the only tensor, else {@code codebook}
-     * @param calibrateTau default false
-     * @return the config
+     * The YAML/JSON reader: missing keys keep the defaults of {@link Builder} (one place for both).
      */
     @JsonCreator
-    public static CodebookConfig of(
+    private static CodebookConfig fromJson(
             @JsonProperty("source") Source source,
             @JsonProperty("size") Integer size,
             @JsonProperty("kmeans_batches") Integer kmeansBatches,
@@ -107,14 +100,165 @@ public record CodebookConfig(
             @JsonProperty("file") String file,
             @JsonProperty("file_key") String fileKey,
             @JsonProperty("calibrate_tau") Boolean calibrateTau) {
-        return new CodebookConfig(source == null ? Source.AUTO : source, size == null ? 256 : size,
-                kmeansBatches == null ? 4 : kmeansBatches, kmeansIterations == null ? 30 : kmeansIterations, seed,
-                file == null ? null : Path.of(file), fileKey, calibrateTau != null && calibrateTau);
+        Builder builder = builder();
+        builder.file = file == null ? null : Path.of(file);
+        if (source != null) {
+            builder.optSource(source);
+        }
+        if (size != null) {
+            builder.optSize(size);
+        }
+        if (kmeansBatches != null) {
+            builder.optKmeansBatches(kmeansBatches);
+        }
+        if (kmeansIterations != null) {
+            builder.optKmeansIterations(kmeansIterations);
+        }
+        if (seed != null) {
+            builder.optSeed(seed);
+        }
+        if (fileKey != null) {
+            builder.optFileKey(fileKey);
+        }
+        if (calibrateTau != null) {
+            builder.optCalibrateTau(calibrateTau);
+        }
+        return builder.build();
     }
 
     /** The defaults. */
     public static CodebookConfig defaults() {
-        return of(null, null, null, null, null, null, null, null);
+        return builder().build();
+    }
+
+    /**
+     * Starts a codebook config from the defaults (source auto: the encoder's codebook, else k-means with K 256).
+     *
+     * @return a builder; every value is optional
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A codebook read from a tensor file ({@code source: file}).
+     *
+     * @param file a {@code .npz}, {@code .safetensors} or {@code .pth} holding a {@code (K, D)} tensor
+     * @return a builder with the source and the file set
+     */
+    public static Builder fromFile(Path file) {
+        Builder builder = new Builder().optSource(Source.FILE);
+        builder.file = java.util.Objects.requireNonNull(file, "file");
+        return builder;
+    }
+
+    /**
+     * Builds a {@link CodebookConfig}: {@code source} ({@link Source#AUTO}), {@code size} (256),
+     * {@code kmeansBatches} (4), {@code kmeansIterations} (30), {@code seed} (derived from the run's seed),
+     * {@code fileKey} (the only tensor, else {@code codebook}), {@code calibrateTau} (false). A file codebook starts
+     * from {@link CodebookConfig#fromFile}.
+     */
+    public static final class Builder {
+
+        private Source source = Source.AUTO;
+        private int size = 256;
+        private int kmeansBatches = 4;
+        private int kmeansIterations = 30;
+        private Long seed;
+        private Path file;
+        private String fileKey;
+        private boolean calibrateTau;
+
+        private Builder() {}
+
+        /**
+         * Sets where the codebook comes from (default {@link Source#AUTO}); a file codebook starts from
+         * {@link CodebookConfig#fromFile}.
+         *
+         * @param value the source
+         * @return this builder
+         */
+        public Builder optSource(Source value) {
+            source = value;
+            return this;
+        }
+
+        /**
+         * Sets the number of k-means centres K (default 256).
+         *
+         * @param value at least 2
+         * @return this builder
+         */
+        public Builder optSize(int value) {
+            size = value;
+            return this;
+        }
+
+        /**
+         * Sets the training batches collected before k-means runs (default 4).
+         *
+         * @param value at least 1
+         * @return this builder
+         */
+        public Builder optKmeansBatches(int value) {
+            kmeansBatches = value;
+            return this;
+        }
+
+        /**
+         * Sets the maximum number of Lloyd iterations (default 30).
+         *
+         * @param value at least 1
+         * @return this builder
+         */
+        public Builder optKmeansIterations(int value) {
+            kmeansIterations = value;
+            return this;
+        }
+
+        /**
+         * Sets the k-means seed (default: derived from the run's seed).
+         *
+         * @param value the seed
+         * @return this builder
+         */
+        public Builder optSeed(long value) {
+            seed = value;
+            return this;
+        }
+
+        /**
+         * Sets the tensor's key in the file (default: the only tensor, else {@code codebook}).
+         *
+         * @param value the key
+         * @return this builder
+         */
+        public Builder optFileKey(String value) {
+            fileKey = value;
+            return this;
+        }
+
+        /**
+         * Sets whether a k-means codebook's {@code tau} is scaled to the feature scale (default false: the paper's
+         * {@code tau}).
+         *
+         * @param value whether to calibrate
+         * @return this builder
+         */
+        public Builder optCalibrateTau(boolean value) {
+            calibrateTau = value;
+            return this;
+        }
+
+        /**
+         * The config.
+         *
+         * @return the validated config
+         * @throws IllegalArgumentException naming the offending field
+         */
+        public CodebookConfig build() {
+            return new CodebookConfig(source, size, kmeansBatches, kmeansIterations, seed, file, fileKey, calibrateTau);
+        }
     }
 
     /**
@@ -126,6 +270,6 @@ public record CodebookConfig(
      * @return the config
      */
     public static CodebookConfig kmeans(int size, int batches, long seed) {
-        return new CodebookConfig(Source.KMEANS, size, batches, 30, seed, null, null, false);
+        return builder().optSource(Source.KMEANS).optSize(size).optKmeansBatches(batches).optSeed(seed).build();
     }
 }

@@ -167,4 +167,14 @@ public final class ContrastiveRegularization implements LossTerm {
     private String describe() {
         return "loss term '" + name() + "' (" + ContrastiveRegularizationConfig.TYPE + ")";
     }
+
+    /**
+     * Starts building this term from Java: the same values and defaults as its YAML keys
+     * ({@link ContrastiveRegularizationConfig}).
+     *
+     * @return a builder; {@code build()} gives the term, {@code config()} the config record
+     */
+    public static ContrastiveRegularizationConfig.Builder builder() {
+        return new ContrastiveRegularizationConfig.Builder();
+    }
 }

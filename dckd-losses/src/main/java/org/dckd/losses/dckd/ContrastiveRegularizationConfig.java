@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonTypeName;
 
 import org.dckd.losses.LossTermConfig;
+import org.dckd.losses.TermBuilder;
 import org.dckd.losses.encoders.EncoderConfig;
 import org.dckd.losses.encoders.RandomEncoderConfig;
 
@@ -20,6 +21,9 @@ import org.dckd.losses.encoders.RandomEncoderConfig;
  * ({@link EncoderConfig}); {@code history} ({@link HistoryConfig}); {@code degradation} ({@link DegradationConfig});
  * {@code chunk_mb} [16]: the encoder runs on chunks of the batch whose largest feature map stays within this many MiB
  * (0: the whole batch at once; see {@code FeatureEncoder#chunkSize}). Results do not depend on it.
+ *
+ * <p>From Java: {@link ContrastiveRegularization#builder()}, or {@link Dckd#defaults()} for the whole DCKD loss, with
+ * the same defaults (the YAML reader takes its defaults from that builder).
  *
  * @param name the logged name
  * @param weight the weight in the total loss
@@ -88,22 +92,11 @@ public record ContrastiveRegularizationConfig(
     }
 
     /**
-     * The JSON creator: documented defaults for missing keys.
-     *
-     * @param name default l_dcl
-     * @param weight default 0.1
-     * @param levelWeights default [1/32, 1/16, 1/8, 1/4, 1]
-     * @param eps default 1e-7
-     * @param negatives default 5
-     * @param cleanNegative default true
-     * @param encoder default {type: random}
-     * @param history default {@link HistoryConfig#defaults()}
-     * @param degradation default {@link DegradationConfig#defaults()}
-     * @param chunkMb default 16
-     * @return the config
+     * The YAML/JSON reader: missing keys keep the defaults of {@link Builder} (one place for both). Java code uses
+     * {@link ContrastiveRegularization#builder()}.
      */
     @JsonCreator
-    public static ContrastiveRegularizationConfig of(
+    private static ContrastiveRegularizationConfig fromJson(
             @JsonProperty("name") String name,
             @JsonProperty("weight") Float weight,
             @JsonProperty("level_weights") List<Double> levelWeights,
@@ -114,22 +107,180 @@ public record ContrastiveRegularizationConfig(
             @JsonProperty("history") HistoryConfig history,
             @JsonProperty("degradation") DegradationConfig degradation,
             @JsonProperty("chunk_mb") Integer chunkMb) {
-        return new ContrastiveRegularizationConfig(
-                name == null ? DEFAULT_NAME : name,
-                weight == null ? DEFAULT_WEIGHT : weight,
-                levelWeights == null ? DEFAULT_LEVEL_WEIGHTS : levelWeights,
-                eps == null ? 1e-7f : eps,
-                negatives == null ? 5 : negatives,
-                cleanNegative == null || cleanNegative,
-                encoder == null ? RandomEncoderConfig.defaults() : encoder,
-                history == null ? HistoryConfig.defaults() : history,
-                degradation == null ? DegradationConfig.defaults() : degradation,
-                chunkMb == null ? DEFAULT_CHUNK_MB : chunkMb);
+        Builder builder = new Builder();
+        if (name != null) {
+            builder.optName(name);
+        }
+        if (weight != null) {
+            builder.optWeight(weight);
+        }
+        if (levelWeights != null) {
+            builder.optLevelWeights(levelWeights);
+        }
+        if (eps != null) {
+            builder.optEps(eps);
+        }
+        if (negatives != null) {
+            builder.optNegatives(negatives);
+        }
+        if (cleanNegative != null) {
+            builder.optCleanNegative(cleanNegative);
+        }
+        if (encoder != null) {
+            builder.optEncoder(encoder);
+        }
+        if (history != null) {
+            builder.optHistory(history);
+        }
+        if (degradation != null) {
+            builder.optDegradation(degradation);
+        }
+        if (chunkMb != null) {
+            builder.optChunkMb(chunkMb);
+        }
+        return builder.config();
     }
 
     /** The defaults (the DCKD code's, with the offline random encoder). */
     public static ContrastiveRegularizationConfig defaults() {
-        return of(null, null, null, null, null, null, null, null, null, null);
+        return new Builder().config();
+    }
+
+    /**
+     * Builds a DCR term; every value is optional, defaults as in the class documentation (the paper's weight 0.1 and
+     * level weights, 5 negatives with the clean one first, the offline random encoder, the DCKD code's history rule
+     * and degradations).
+     */
+    public static final class Builder extends TermBuilder<Builder, ContrastiveRegularizationConfig> {
+
+        private List<Double> levelWeights = DEFAULT_LEVEL_WEIGHTS;
+        private float eps = 1e-7f;
+        private int negatives = 5;
+        private boolean cleanNegative = true;
+        private EncoderConfig encoder = RandomEncoderConfig.defaults();
+        private HistoryConfig history = HistoryConfig.defaults();
+        private DegradationConfig degradation = DegradationConfig.defaults();
+        private int chunkMb = DEFAULT_CHUNK_MB;
+
+        Builder() {
+            super(DEFAULT_WEIGHT, DEFAULT_NAME);
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        /**
+         * Sets the weight of every encoder level (default 1/32, 1/16, 1/8, 1/4, 1).
+         *
+         * @param value one finite weight &gt;= 0 per level
+         * @return this builder
+         */
+        public Builder optLevelWeights(List<Double> value) {
+            levelWeights = value;
+            return this;
+        }
+
+        /**
+         * Sets the constant added to the negative distance (default 1e-7).
+         *
+         * @param value &gt;= 0
+         * @return this builder
+         */
+        public Builder optEps(float value) {
+            eps = value;
+            return this;
+        }
+
+        /**
+         * Sets the number N of negatives (default 5).
+         *
+         * @param value at least 1
+         * @return this builder
+         */
+        public Builder optNegatives(int value) {
+            negatives = value;
+            return this;
+        }
+
+        /**
+         * Sets whether negative 0 is the history model's output on the clean LR (default true, the DCKD code's
+         * {@code [lq] + 4 degraded}).
+         *
+         * @param value false makes all N degraded
+         * @return this builder
+         */
+        public Builder optCleanNegative(boolean value) {
+            cleanNegative = value;
+            return this;
+        }
+
+        /**
+         * Sets the frozen feature encoder (default {@link RandomEncoderConfig#defaults()}).
+         *
+         * @param value e.g. a {@link org.dckd.losses.encoders.VqganEncoderConfig}
+         * @return this builder
+         */
+        public Builder optEncoder(EncoderConfig value) {
+            encoder = value;
+            return this;
+        }
+
+        /**
+         * Sets the history model's update rule (default {@link HistoryConfig#defaults()}).
+         *
+         * @param value e.g. {@code HistoryConfig.builder().optSteps(List.of(100L)).build()}
+         * @return this builder
+         */
+        public Builder optHistory(HistoryConfig value) {
+            history = value;
+            return this;
+        }
+
+        /**
+         * Sets the negatives' degradations (default {@link DegradationConfig#defaults()}).
+         *
+         * @param value e.g. {@code DegradationConfig.builder().optBlurProb(0.5).build()}
+         * @return this builder
+         */
+        public Builder optDegradation(DegradationConfig value) {
+            degradation = value;
+            return this;
+        }
+
+        /**
+         * Sets the memory budget of one encoder chunk in MiB (default 16; 0: the whole batch at once).
+         *
+         * @param value &gt;= 0
+         * @return this builder
+         */
+        public Builder optChunkMb(int value) {
+            chunkMb = value;
+            return this;
+        }
+
+        /**
+         * The config record, the same one the YAML reader makes for the same keys.
+         *
+         * @return the validated config
+         * @throws IllegalArgumentException naming the offending field
+         */
+        @Override
+        public ContrastiveRegularizationConfig config() {
+            return new ContrastiveRegularizationConfig(name, weight, levelWeights, eps, negatives, cleanNegative,
+                    encoder, history, degradation, chunkMb);
+        }
+
+        /**
+         * The term, ready for {@code Distiller.builder().addTerm(...)}.
+         *
+         * @return {@code config().build()}
+         */
+        @Override
+        public ContrastiveRegularization build() {
+            return config().build();
+        }
     }
 
     /**

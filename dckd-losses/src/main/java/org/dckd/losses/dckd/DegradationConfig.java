@@ -20,6 +20,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *       [[0.5, 1]]: the scale factor, applied with bilinear interpolation and undone after the noise.</li>
  * </ul>
  *
+ * <p>From Java: {@link #builder()}, with the same defaults (the YAML reader takes its defaults from that builder).
+ *
  * @param noiseProb the probability of Gaussian noise
  * @param noiseSigma the range of sigma, in 1/255 units
  * @param grayNoiseProb the probability that the noise is gray
@@ -62,23 +64,10 @@ public record DegradationConfig(
     }
 
     /**
-     * The JSON creator: documented defaults for missing keys.
-     *
-     * @param noiseProb default 1
-     * @param noiseSigma default [1, 30]
-     * @param grayNoiseProb default 0.5
-     * @param clip default true
-     * @param blurProb default 0
-     * @param blurKernel default [3, 11]
-     * @param blurSigma default [0.1, 2]
-     * @param resizeProb default 0
-     * @param resizeUpProb default 0.25
-     * @param resizeUp default [1, 1.5]
-     * @param resizeDown default [0.5, 1]
-     * @return the config
+     * The YAML/JSON reader: missing keys keep the defaults of {@link Builder} (one place for both).
      */
     @JsonCreator
-    public static DegradationConfig of(
+    private static DegradationConfig fromJson(
             @JsonProperty("noise_prob") Double noiseProb,
             @JsonProperty("noise_sigma") List<Double> noiseSigma,
             @JsonProperty("gray_noise_prob") Double grayNoiseProb,
@@ -90,23 +79,205 @@ public record DegradationConfig(
             @JsonProperty("resize_up_prob") Double resizeUpProb,
             @JsonProperty("resize_up") List<Double> resizeUp,
             @JsonProperty("resize_down") List<Double> resizeDown) {
-        return new DegradationConfig(
-                noiseProb == null ? 1.0 : noiseProb,
-                noiseSigma == null ? List.of(1.0, 30.0) : noiseSigma,
-                grayNoiseProb == null ? 0.5 : grayNoiseProb,
-                clip == null || clip,
-                blurProb == null ? 0.0 : blurProb,
-                blurKernel == null ? List.of(3, 11) : blurKernel,
-                blurSigma == null ? List.of(0.1, 2.0) : blurSigma,
-                resizeProb == null ? 0.0 : resizeProb,
-                resizeUpProb == null ? 0.25 : resizeUpProb,
-                resizeUp == null ? List.of(1.0, 1.5) : resizeUp,
-                resizeDown == null ? List.of(0.5, 1.0) : resizeDown);
+        Builder builder = builder();
+        if (noiseProb != null) {
+            builder.optNoiseProb(noiseProb);
+        }
+        if (noiseSigma != null) {
+            builder.optNoiseSigma(noiseSigma);
+        }
+        if (grayNoiseProb != null) {
+            builder.optGrayNoiseProb(grayNoiseProb);
+        }
+        if (clip != null) {
+            builder.optClip(clip);
+        }
+        if (blurProb != null) {
+            builder.optBlurProb(blurProb);
+        }
+        if (blurKernel != null) {
+            builder.optBlurKernel(blurKernel);
+        }
+        if (blurSigma != null) {
+            builder.optBlurSigma(blurSigma);
+        }
+        if (resizeProb != null) {
+            builder.optResizeProb(resizeProb);
+        }
+        if (resizeUpProb != null) {
+            builder.optResizeUpProb(resizeUpProb);
+        }
+        if (resizeUp != null) {
+            builder.optResizeUp(resizeUp);
+        }
+        if (resizeDown != null) {
+            builder.optResizeDown(resizeDown);
+        }
+        return builder.build();
     }
 
     /** The DCKD code's defaults (noise only). */
     public static DegradationConfig defaults() {
-        return of(null, null, null, null, null, null, null, null, null, null, null);
+        return builder().build();
+    }
+
+    /**
+     * Starts a degradation config from the DCKD code's defaults (noise only).
+     *
+     * @return a builder; every value is optional
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link DegradationConfig}; every value is optional, defaults as in the class documentation. */
+    public static final class Builder {
+
+        private double noiseProb = 1.0;
+        private List<Double> noiseSigma = List.of(1.0, 30.0);
+        private double grayNoiseProb = 0.5;
+        private boolean clip = true;
+        private double blurProb = 0.0;
+        private List<Integer> blurKernel = List.of(3, 11);
+        private List<Double> blurSigma = List.of(0.1, 2.0);
+        private double resizeProb = 0.0;
+        private double resizeUpProb = 0.25;
+        private List<Double> resizeUp = List.of(1.0, 1.5);
+        private List<Double> resizeDown = List.of(0.5, 1.0);
+
+        private Builder() {}
+
+        /**
+         * Sets the probability of Gaussian noise (default 1).
+         *
+         * @param value a probability
+         * @return this builder
+         */
+        public Builder optNoiseProb(double value) {
+            noiseProb = value;
+            return this;
+        }
+
+        /**
+         * Sets the range of the noise sigma in 1/255 units (default [1, 30]).
+         *
+         * @param value [low, high]
+         * @return this builder
+         */
+        public Builder optNoiseSigma(List<Double> value) {
+            noiseSigma = value;
+            return this;
+        }
+
+        /**
+         * Sets the probability that the noise is one plane for all channels (default 0.5).
+         *
+         * @param value a probability
+         * @return this builder
+         */
+        public Builder optGrayNoiseProb(double value) {
+            grayNoiseProb = value;
+            return this;
+        }
+
+        /**
+         * Sets whether images are clamped to [0, 1] after the noise (default true).
+         *
+         * @param value whether to clamp
+         * @return this builder
+         */
+        public Builder optClip(boolean value) {
+            clip = value;
+            return this;
+        }
+
+        /**
+         * Sets the probability of Gaussian blur (default 0).
+         *
+         * @param value a probability
+         * @return this builder
+         */
+        public Builder optBlurProb(double value) {
+            blurProb = value;
+            return this;
+        }
+
+        /**
+         * Sets the range of the odd blur kernel sizes (default [3, 11]).
+         *
+         * @param value [min, max], odd
+         * @return this builder
+         */
+        public Builder optBlurKernel(List<Integer> value) {
+            blurKernel = value;
+            return this;
+        }
+
+        /**
+         * Sets the range of the blur sigma (default [0.1, 2]).
+         *
+         * @param value [low, high]
+         * @return this builder
+         */
+        public Builder optBlurSigma(List<Double> value) {
+            blurSigma = value;
+            return this;
+        }
+
+        /**
+         * Sets the probability of a resize (default 0).
+         *
+         * @param value a probability
+         * @return this builder
+         */
+        public Builder optResizeProb(double value) {
+            resizeProb = value;
+            return this;
+        }
+
+        /**
+         * Sets the probability that a resize enlarges (default 0.25).
+         *
+         * @param value a probability
+         * @return this builder
+         */
+        public Builder optResizeUpProb(double value) {
+            resizeUpProb = value;
+            return this;
+        }
+
+        /**
+         * Sets the range of enlarging factors (default [1, 1.5]).
+         *
+         * @param value [low, high] within [1, 8]
+         * @return this builder
+         */
+        public Builder optResizeUp(List<Double> value) {
+            resizeUp = value;
+            return this;
+        }
+
+        /**
+         * Sets the range of shrinking factors (default [0.5, 1]).
+         *
+         * @param value [low, high] within (0, 1]
+         * @return this builder
+         */
+        public Builder optResizeDown(List<Double> value) {
+            resizeDown = value;
+            return this;
+        }
+
+        /**
+         * The config.
+         *
+         * @return the validated config
+         * @throws IllegalArgumentException naming the offending field
+         */
+        public DegradationConfig build() {
+            return new DegradationConfig(noiseProb, noiseSigma, grayNoiseProb, clip, blurProb, blurKernel, blurSigma,
+                    resizeProb, resizeUpProb, resizeUp, resizeDown);
+        }
     }
 
     private static void probability(String key, double p) {

@@ -301,4 +301,14 @@ public final class DistributionMapping implements LossTerm {
     private String describe() {
         return "loss term '" + name() + "' (" + DistributionMappingConfig.TYPE + ")";
     }
+
+    /**
+     * Starts building this term from Java: the same values and defaults as its YAML keys
+     * ({@link DistributionMappingConfig}).
+     *
+     * @return a builder; {@code build()} gives the term, {@code config()} the config record
+     */
+    public static DistributionMappingConfig.Builder builder() {
+        return new DistributionMappingConfig.Builder();
+    }
 }

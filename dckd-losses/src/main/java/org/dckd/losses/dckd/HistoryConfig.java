@@ -17,6 +17,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * student's weights as in the paper], {@code alpha} [0.1], {@code steps} [[1000, 2000, 3000]],
  * {@code stage_length} [100000].
  *
+ * <p>From Java: {@link #builder()}, with the same defaults (the YAML reader takes its defaults from that builder).
+ *
  * @param source where the history model's new weights come from
  * @param alpha the weight of the history model's own weights in an update ({@code update_decay} in the code)
  * @param steps the update interval of every stage
@@ -58,27 +60,110 @@ public record HistoryConfig(Source source, float alpha, List<Long> steps, long s
     }
 
     /**
-     * The JSON creator: documented defaults for missing keys.
-     *
-     * @param source default ema
-     * @param alpha default 0.1
-     * @param steps default [1000, 2000, 3000]
-     * @param stageLength default 100000
-     * @return the config
+     * The YAML/JSON reader: missing keys keep the defaults of {@link Builder} (one place for both).
      */
     @JsonCreator
-    public static HistoryConfig of(
+    private static HistoryConfig fromJson(
             @JsonProperty("source") Source source,
             @JsonProperty("alpha") Float alpha,
             @JsonProperty("steps") List<Long> steps,
             @JsonProperty("stage_length") Long stageLength) {
-        return new HistoryConfig(source == null ? Source.EMA : source, alpha == null ? 0.1f : alpha,
-                steps == null ? DEFAULT_STEPS : steps, stageLength == null ? 100_000L : stageLength);
+        Builder builder = builder();
+        if (source != null) {
+            builder.optSource(source);
+        }
+        if (alpha != null) {
+            builder.optAlpha(alpha);
+        }
+        if (steps != null) {
+            builder.optSteps(steps);
+        }
+        if (stageLength != null) {
+            builder.optStageLength(stageLength);
+        }
+        return builder.build();
     }
 
     /** The defaults of the DCKD code. */
     public static HistoryConfig defaults() {
-        return of(null, null, null, null);
+        return builder().build();
+    }
+
+    /**
+     * Starts a history rule from the defaults of the DCKD code.
+     *
+     * @return a builder; every value is optional
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Builds a {@link HistoryConfig}: {@code source} ({@link Source#EMA}), {@code alpha} (0.1), {@code steps}
+     * ({@link #DEFAULT_STEPS}), {@code stageLength} (100000).
+     */
+    public static final class Builder {
+
+        private Source source = Source.EMA;
+        private float alpha = 0.1f;
+        private List<Long> steps = DEFAULT_STEPS;
+        private long stageLength = 100_000L;
+
+        private Builder() {}
+
+        /**
+         * Sets where the updates come from (default {@link Source#EMA}, the code; {@link Source#STUDENT} is the paper).
+         *
+         * @param value EMA or student
+         * @return this builder
+         */
+        public Builder optSource(Source value) {
+            source = value;
+            return this;
+        }
+
+        /**
+         * Sets the weight of the history model's own weights in an update (default 0.1).
+         *
+         * @param value in [0, 1]
+         * @return this builder
+         */
+        public Builder optAlpha(float value) {
+            alpha = value;
+            return this;
+        }
+
+        /**
+         * Sets the update interval of every stage (default [1000, 2000, 3000]).
+         *
+         * @param value positive intervals
+         * @return this builder
+         */
+        public Builder optSteps(List<Long> value) {
+            steps = value;
+            return this;
+        }
+
+        /**
+         * Sets the iterations per stage (default 100000).
+         *
+         * @param value at least 1
+         * @return this builder
+         */
+        public Builder optStageLength(long value) {
+            stageLength = value;
+            return this;
+        }
+
+        /**
+         * The config.
+         *
+         * @return the validated config
+         * @throws IllegalArgumentException naming the offending field
+         */
+        public HistoryConfig build() {
+            return new HistoryConfig(source, alpha, steps, stageLength);
+        }
     }
 
     /**

@@ -19,6 +19,8 @@ import com.fasterxml.jackson.annotation.JsonTypeName;
  * 7 image batches per step at the HR size, where the cost is (see docs/losses-dckd.md for measured costs); the deep
  * levels, which carry the largest weights, are cheap and keep half the VQGAN's width.
  *
+ * <p>From Java: {@link #builder()}, with the same defaults (the YAML reader takes its defaults from that builder).
+ *
  * @param channels the feature channels of every level (the number of levels)
  * @param convsPerLevel 3x3 convolutions per level (the first of levels 1.. has stride 2)
  * @param seed the seed of the weights
@@ -53,25 +55,95 @@ public record RandomEncoderConfig(List<Integer> channels, int convsPerLevel, lon
     }
 
     /**
-     * The JSON creator: the documented defaults for missing keys.
-     *
-     * @param channels default [16, 32, 64, 128, 256]
-     * @param convsPerLevel default 1
-     * @param seed default 0
-     * @return the config
+     * The YAML/JSON reader: missing keys keep the defaults of {@link Builder} (one place for both).
      */
     @JsonCreator
-    public static RandomEncoderConfig of(
+    private static RandomEncoderConfig fromJson(
             @JsonProperty("channels") List<Integer> channels,
             @JsonProperty("convs_per_level") Integer convsPerLevel,
             @JsonProperty("seed") Long seed) {
-        return new RandomEncoderConfig(channels == null ? DEFAULT_CHANNELS : channels,
-                convsPerLevel == null ? DEFAULT_CONVS_PER_LEVEL : convsPerLevel, seed == null ? 0L : seed);
+        Builder builder = builder();
+        if (channels != null) {
+            builder.optChannels(channels);
+        }
+        if (convsPerLevel != null) {
+            builder.optConvsPerLevel(convsPerLevel);
+        }
+        if (seed != null) {
+            builder.optSeed(seed);
+        }
+        return builder.build();
     }
 
     /** The default random encoder. */
     public static RandomEncoderConfig defaults() {
-        return of(null, null, null);
+        return builder().build();
+    }
+
+    /**
+     * Starts a random encoder config from the defaults.
+     *
+     * @return a builder; every value is optional
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Builds a {@link RandomEncoderConfig}: {@code channels} ({@link #DEFAULT_CHANNELS}), {@code convsPerLevel}
+     * ({@value #DEFAULT_CONVS_PER_LEVEL}), {@code seed} (0).
+     */
+    public static final class Builder {
+
+        private List<Integer> channels = DEFAULT_CHANNELS;
+        private int convsPerLevel = DEFAULT_CONVS_PER_LEVEL;
+        private long seed;
+
+        private Builder() {}
+
+        /**
+         * Sets the feature channels of every level, which also sets the number of levels (default [16, 32, 64, 128,
+         * 256]).
+         *
+         * @param value positive channel counts
+         * @return this builder
+         */
+        public Builder optChannels(List<Integer> value) {
+            channels = value;
+            return this;
+        }
+
+        /**
+         * Sets the 3x3 convolutions per level (default 1).
+         *
+         * @param value at least 1
+         * @return this builder
+         */
+        public Builder optConvsPerLevel(int value) {
+            convsPerLevel = value;
+            return this;
+        }
+
+        /**
+         * Sets the seed of the weights (default 0).
+         *
+         * @param value the seed
+         * @return this builder
+         */
+        public Builder optSeed(long value) {
+            seed = value;
+            return this;
+        }
+
+        /**
+         * The config.
+         *
+         * @return the validated config
+         * @throws IllegalArgumentException naming the offending field
+         */
+        public RandomEncoderConfig build() {
+            return new RandomEncoderConfig(channels, convsPerLevel, seed);
+        }
     }
 
     @Override

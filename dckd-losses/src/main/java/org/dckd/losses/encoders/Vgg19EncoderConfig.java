@@ -22,6 +22,8 @@ import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
  * published weights; other widths exist for tests). Inputs are normalised with the ImageNet mean (0.485, 0.456, 0.406)
  * and std (0.229, 0.224, 0.225).
  *
+ * <p>From Java: {@link #builder()}, with the same defaults (the YAML reader takes its defaults from that builder).
+ *
  * @param checkpoint the checkpoint file ({@code null} only for an architecture-only config used from Java)
  * @param checkpointEntry the wrapper entry to read, or {@code null} for the automatic choice
  * @param channels the widths of the 5 convolution blocks
@@ -63,34 +65,75 @@ public record Vgg19EncoderConfig(
     }
 
     /**
-     * The JSON creator.
-     *
-     * @param checkpoint the checkpoint path (required)
-     * @param checkpointEntry default automatic
-     * @param channels default [64, 128, 256, 512, 512]
-     * @return the config
-     * @throws IllegalArgumentException if the checkpoint is missing or a field is invalid
+     * The YAML/JSON reader: missing keys keep the defaults of {@link Builder} (one place for both).
      */
     @JsonCreator
-    public static Vgg19EncoderConfig of(
+    private static Vgg19EncoderConfig fromJson(
             @JsonProperty("checkpoint") String checkpoint,
             @JsonProperty("checkpoint_entry") String checkpointEntry,
             @JsonProperty("channels") List<Integer> channels) {
         if (checkpoint == null || checkpoint.isBlank()) {
             throw new IllegalArgumentException("vgg19 encoder: checkpoint is required; " + HOW_TO_GET);
         }
-        return new Vgg19EncoderConfig(Path.of(checkpoint), checkpointEntry,
-                channels == null ? DEFAULT_CHANNELS : channels);
+        Builder builder = builder().setCheckpoint(Path.of(checkpoint)).optCheckpointEntry(checkpointEntry);
+        if (channels != null) {
+            builder.optChannels(channels);
+        }
+        return builder.build();
     }
 
     /**
-     * The torchvision VGG19.
+     * torchvision's VGG19 (the builder's defaults) without a checkpoint: for building the network and loading weights
+     * yourself; {@link #build} refuses it.
      *
-     * @param checkpoint its weights, or {@code null} for an architecture-only config
-     * @return the config
+     * @return the config with {@code checkpoint} {@code null}
      */
-    public static Vgg19EncoderConfig torchvision(Path checkpoint) {
-        return new Vgg19EncoderConfig(checkpoint, null, DEFAULT_CHANNELS);
+    public static Vgg19EncoderConfig architectureOnly() {
+        return new Builder().newConfig();
+    }
+
+    /**
+     * Starts a VGG19 encoder config: {@code setCheckpoint} is required.
+     *
+     * @return a builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Builds a {@link Vgg19EncoderConfig}: {@code checkpoint} is required; {@code checkpointEntry} (automatic) and
+     * {@code channels} ({@link #DEFAULT_CHANNELS}) are optional.
+     */
+    public static final class Builder extends CheckpointEncoderBuilder<Builder, Vgg19EncoderConfig> {
+
+        private List<Integer> channels = DEFAULT_CHANNELS;
+
+        private Builder() {
+            super("vgg19 encoder", HOW_TO_GET);
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        /**
+         * Sets the widths of the 5 convolution blocks (default [64, 128, 256, 512, 512]; only the default fits the
+         * published weights).
+         *
+         * @param value 5 positive widths
+         * @return this builder
+         */
+        public Builder optChannels(List<Integer> value) {
+            channels = value;
+            return this;
+        }
+
+        @Override
+        Vgg19EncoderConfig newConfig() {
+            return new Vgg19EncoderConfig(checkpoint, checkpointEntry, channels);
+        }
     }
 
     @Override

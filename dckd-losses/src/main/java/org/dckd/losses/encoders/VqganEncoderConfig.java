@@ -27,6 +27,8 @@ import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
  * strictly (all must be present with the right shapes); everything else a full taming checkpoint holds (decoder,
  * {@code post_quant_conv}, the discriminator under {@code loss.*}) is ignored.
  *
+ * <p>From Java: {@link #builder()}, with the same defaults (the YAML reader takes its defaults from that builder).
+ *
  * @param checkpoint the checkpoint file ({@code null} only for an architecture-only config used from Java)
  * @param checkpointEntry the wrapper entry to read, or {@code null} for the automatic choice
  * @param ch the base channel count (a multiple of 32: GroupNorm uses 32 groups)
@@ -97,24 +99,10 @@ public record VqganEncoderConfig(
     }
 
     /**
-     * The JSON creator: the documented defaults for missing keys; {@code checkpoint} is required.
-     *
-     * @param checkpoint the checkpoint path (required)
-     * @param checkpointEntry default automatic
-     * @param ch default 128
-     * @param chMult default [1, 1, 2, 2, 4]
-     * @param numResBlocks default 2
-     * @param attnResolutions default [16]
-     * @param zChannels default 256
-     * @param embedDim default 256
-     * @param nEmbed default 1024
-     * @param resolution default 256
-     * @param symmetricInput default false
-     * @return the config
-     * @throws IllegalArgumentException if the checkpoint is missing or a field is invalid
+     * The YAML/JSON reader: missing keys keep the defaults of {@link Builder} (one place for both).
      */
     @JsonCreator
-    public static VqganEncoderConfig of(
+    private static VqganEncoderConfig fromJson(
             @JsonProperty("checkpoint") String checkpoint,
             @JsonProperty("checkpoint_entry") String checkpointEntry,
             @JsonProperty("ch") Integer ch,
@@ -129,28 +117,185 @@ public record VqganEncoderConfig(
         if (checkpoint == null || checkpoint.isBlank()) {
             throw new IllegalArgumentException("vqgan encoder: checkpoint is required; " + HOW_TO_GET);
         }
-        VqganEncoderConfig d = imagenetF16(null);
-        return new VqganEncoderConfig(Path.of(checkpoint), checkpointEntry,
-                ch == null ? d.ch : ch,
-                chMult == null ? d.chMult : chMult,
-                numResBlocks == null ? d.numResBlocks : numResBlocks,
-                attnResolutions == null ? d.attnResolutions : attnResolutions,
-                zChannels == null ? d.zChannels : zChannels,
-                embedDim == null ? d.embedDim : embedDim,
-                nEmbed == null ? d.nEmbed : nEmbed,
-                resolution == null ? d.resolution : resolution,
-                symmetricInput != null && symmetricInput);
+        Builder builder = builder().setCheckpoint(Path.of(checkpoint)).optCheckpointEntry(checkpointEntry);
+        if (ch != null) {
+            builder.optCh(ch);
+        }
+        if (chMult != null) {
+            builder.optChMult(chMult);
+        }
+        if (numResBlocks != null) {
+            builder.optNumResBlocks(numResBlocks);
+        }
+        if (attnResolutions != null) {
+            builder.optAttnResolutions(attnResolutions);
+        }
+        if (zChannels != null) {
+            builder.optZChannels(zChannels);
+        }
+        if (embedDim != null) {
+            builder.optEmbedDim(embedDim);
+        }
+        if (nEmbed != null) {
+            builder.optNEmbed(nEmbed);
+        }
+        if (resolution != null) {
+            builder.optResolution(resolution);
+        }
+        if (symmetricInput != null) {
+            builder.optSymmetricInput(symmetricInput);
+        }
+        return builder.build();
     }
 
     /**
-     * The taming-transformers ImageNet f16 VQGAN with 1024 codes (DCKD's {@code network_vqgan}).
+     * The taming-transformers ImageNet f16 VQGAN with 1024 codes (DCKD's {@code network_vqgan}, the builder's
+     * defaults) without a checkpoint: for building the network and loading weights yourself; {@link #build} refuses it.
      *
-     * @param checkpoint its checkpoint, or {@code null} for an architecture-only config
-     * @return the config
+     * @return the config with {@code checkpoint} {@code null}
      */
-    public static VqganEncoderConfig imagenetF16(Path checkpoint) {
-        return new VqganEncoderConfig(checkpoint, null, 128, List.of(1, 1, 2, 2, 4), 2, List.of(16), 256, 256, 1024,
-                256, false);
+    public static VqganEncoderConfig architectureOnly() {
+        return new Builder().newConfig();
+    }
+
+    /**
+     * Starts a VQGAN encoder config with the ImageNet f16 / 1024-code architecture: {@code setCheckpoint} is required.
+     *
+     * @return a builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Builds a {@link VqganEncoderConfig}: {@code checkpoint} is required; the architecture values default to the
+     * taming-transformers ImageNet f16 model with 1024 codes that DCKD uses.
+     */
+    public static final class Builder extends CheckpointEncoderBuilder<Builder, VqganEncoderConfig> {
+
+        private int ch = 128;
+        private List<Integer> chMult = List.of(1, 1, 2, 2, 4);
+        private int numResBlocks = 2;
+        private List<Integer> attnResolutions = List.of(16);
+        private int zChannels = 256;
+        private int embedDim = 256;
+        private int nEmbed = 1024;
+        private int resolution = 256;
+        private boolean symmetricInput = false;
+
+        private Builder() {
+            super("vqgan encoder", HOW_TO_GET);
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        /**
+         * Sets the base channel count (default 128).
+         *
+         * @param value a positive multiple of 32
+         * @return this builder
+         */
+        public Builder optCh(int value) {
+            ch = value;
+            return this;
+        }
+
+        /**
+         * Sets the channel multiplier of every resolution level (default [1, 1, 2, 2, 4]).
+         *
+         * @param value positive multipliers
+         * @return this builder
+         */
+        public Builder optChMult(List<Integer> value) {
+            chMult = value;
+            return this;
+        }
+
+        /**
+         * Sets the residual blocks per level (default 2).
+         *
+         * @param value at least 1
+         * @return this builder
+         */
+        public Builder optNumResBlocks(int value) {
+            numResBlocks = value;
+            return this;
+        }
+
+        /**
+         * Sets the resolutions with attention (default [16]).
+         *
+         * @param value positive resolutions
+         * @return this builder
+         */
+        public Builder optAttnResolutions(List<Integer> value) {
+            attnResolutions = value;
+            return this;
+        }
+
+        /**
+         * Sets the channels of {@code conv_out} (default 256).
+         *
+         * @param value at least 1
+         * @return this builder
+         */
+        public Builder optZChannels(int value) {
+            zChannels = value;
+            return this;
+        }
+
+        /**
+         * Sets the codebook dimension (default 256).
+         *
+         * @param value at least 1
+         * @return this builder
+         */
+        public Builder optEmbedDim(int value) {
+            embedDim = value;
+            return this;
+        }
+
+        /**
+         * Sets the number of codebook vectors (default 1024).
+         *
+         * @param value at least 1
+         * @return this builder
+         */
+        public Builder optNEmbed(int value) {
+            nEmbed = value;
+            return this;
+        }
+
+        /**
+         * Sets the nominal input resolution the attention levels are counted from (default 256).
+         *
+         * @param value at least 1
+         * @return this builder
+         */
+        public Builder optResolution(int value) {
+            resolution = value;
+            return this;
+        }
+
+        /**
+         * Sets whether inputs are mapped from [0, 1] to [-1, 1] (default false, as the DCKD code).
+         *
+         * @param value whether to map
+         * @return this builder
+         */
+        public Builder optSymmetricInput(boolean value) {
+            symmetricInput = value;
+            return this;
+        }
+
+        @Override
+        VqganEncoderConfig newConfig() {
+            return new VqganEncoderConfig(checkpoint, checkpointEntry, ch, chMult, numResBlocks, attnResolutions,
+                    zChannels, embedDim, nEmbed, resolution, symmetricInput);
+        }
     }
 
     /**

@@ -15,6 +15,9 @@ import org.dckd.losses.LossTermConfig;
  * {@code l_kd} for teacher]. Note that BasicSR's {@code CharbonnierLoss} adds {@code eps} unsquared
  * ({@code sqrt(d^2 + eps)}, default {@code 1e-12}); its behaviour is this term with {@code eps = 1e-6}.
  *
+ * <p>From Java: {@link CharbonnierTerm#toHr()} / {@link CharbonnierTerm#toTeacher()}, with the same defaults (the YAML
+ * reader takes its defaults from that builder).
+ *
  * @param eps the smoothing constant (positive)
  * @param target HR or teacher
  * @param reduction mean or sum
@@ -42,30 +45,32 @@ public record CharbonnierTermConfig(double eps, PixelTarget target, Reduction re
         if (target == null || reduction == null) {
             throw new IllegalArgumentException(TYPE + ": target and reduction are required");
         }
-        weight = LossTermConfig.checkWeight(TYPE, weight, 1f);
+        weight = LossTermConfig.checkWeight(TYPE, weight, PixelTermBuilder.DEFAULT_WEIGHT);
         name = LossTermConfig.checkName(TYPE, name, target.defaultName());
     }
 
     /**
-     * The JSON creator: fills in the documented defaults.
-     *
-     * @param eps default 1e-3
-     * @param target {@code hr} (default) or {@code teacher}
-     * @param reduction {@code mean} (default) or {@code sum}
-     * @param weight default 1
-     * @param name default {@code l_pix} / {@code l_kd}
-     * @return the config
-     * @throws IllegalArgumentException naming the offending key
+     * The YAML/JSON reader: missing keys keep the defaults of {@link CharbonnierTerm}'s builder (one place for both).
+     * Java code uses {@link CharbonnierTerm#toHr()} or {@link CharbonnierTerm#toTeacher()}.
      */
     @JsonCreator
-    public static CharbonnierTermConfig of(
+    private static CharbonnierTermConfig fromJson(
             @JsonProperty("eps") Double eps,
             @JsonProperty("target") String target,
             @JsonProperty("reduction") String reduction,
             @JsonProperty("weight") Float weight,
             @JsonProperty("name") String name) {
-        return new CharbonnierTermConfig(eps == null ? DEFAULT_EPS : eps, PixelTarget.parse(target, TYPE),
-                Reduction.parse(reduction, TYPE, Reduction.MEAN), LossTermConfig.checkWeight(TYPE, weight, 1f), name);
+        CharbonnierTerm.Builder builder = CharbonnierTerm.to(PixelTarget.parse(target, TYPE));
+        if (eps != null) {
+            builder.optEps(eps);
+        }
+        if (reduction != null) {
+            builder.optReduction(Reduction.parse(reduction, TYPE, Reduction.MEAN));
+        }
+        if (weight != null) {
+            builder.optWeight(weight);
+        }
+        return builder.optName(name).config();
     }
 
     @Override

@@ -13,6 +13,9 @@ import org.dckd.losses.LossTermConfig;
  * <p>Keys (defaults in brackets): {@code target} [hr] ({@code hr} or {@code teacher}), {@code reduction} [mean]
  * ({@code mean} or {@code sum}), {@code weight} [1], {@code name} [{@code l_pix} for hr, {@code l_kd} for teacher].
  *
+ * <p>From Java: {@link L2Term#toHr()} / {@link L2Term#toTeacher()}, with the same defaults (the YAML reader takes its
+ * defaults from that builder).
+ *
  * @param target HR or teacher
  * @param reduction mean or sum
  * @param weight the weight (&gt;= 0)
@@ -33,28 +36,28 @@ public record L2TermConfig(PixelTarget target, Reduction reduction, float weight
         if (target == null || reduction == null) {
             throw new IllegalArgumentException(TYPE + ": target and reduction are required");
         }
-        weight = LossTermConfig.checkWeight(TYPE, weight, 1f);
+        weight = LossTermConfig.checkWeight(TYPE, weight, PixelTermBuilder.DEFAULT_WEIGHT);
         name = LossTermConfig.checkName(TYPE, name, target.defaultName());
     }
 
     /**
-     * The JSON creator: fills in the documented defaults.
-     *
-     * @param target {@code hr} (default) or {@code teacher}
-     * @param reduction {@code mean} (default) or {@code sum}
-     * @param weight default 1
-     * @param name default {@code l_pix} / {@code l_kd}
-     * @return the config
-     * @throws IllegalArgumentException naming the offending key
+     * The YAML/JSON reader: missing keys keep the defaults of {@link L2Term}'s builder (one place for both).
+     * Java code uses {@link L2Term#toHr()} or {@link L2Term#toTeacher()}.
      */
     @JsonCreator
-    public static L2TermConfig of(
+    private static L2TermConfig fromJson(
             @JsonProperty("target") String target,
             @JsonProperty("reduction") String reduction,
             @JsonProperty("weight") Float weight,
             @JsonProperty("name") String name) {
-        return new L2TermConfig(PixelTarget.parse(target, TYPE), Reduction.parse(reduction, TYPE, Reduction.MEAN),
-                LossTermConfig.checkWeight(TYPE, weight, 1f), name);
+        L2Term.Builder builder = L2Term.to(PixelTarget.parse(target, TYPE));
+        if (reduction != null) {
+            builder.optReduction(Reduction.parse(reduction, TYPE, Reduction.MEAN));
+        }
+        if (weight != null) {
+            builder.optWeight(weight);
+        }
+        return builder.optName(name).config();
     }
 
     @Override

@@ -109,7 +109,7 @@ class CsdTermTest {
                 closed.incrementAndGet();
             }
         });
-        CsdTerm term = CsdTermConfig.of("test_identity", null, null, null, List.of(1f), null, null).build();
+        CsdTerm term = CsdTerm.builder().optEncoder("test_identity").optLevelWeights(List.of(1f)).build();
         IllegalStateException notAttached = assertThrows(IllegalStateException.class, () -> term.compute(context()));
         assertTrue(notAttached.getMessage().contains("attach"), notAttached.getMessage());
         term.attach(new TrainingRoles(null, null, null, manager, 0));
@@ -117,7 +117,7 @@ class CsdTermTest {
         term.close();
         assertEquals(1, closed.get());
 
-        CsdTerm unknown = CsdTermConfig.of("no_such_encoder", null, null, null, null, null, null).build();
+        CsdTerm unknown = CsdTerm.builder().optEncoder("no_such_encoder").build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> unknown.attach(new TrainingRoles(null, null, null, manager, 0)));
         assertTrue(e.getMessage().contains("no_such_encoder") && e.getMessage().contains("test_identity"),

@@ -139,7 +139,7 @@ class FakdGoldenTest {
 
     /** The {@code fakd} term exactly as a config with default weight builds it, on taps f0..f2. */
     private static FakdTerm defaultFakdTerm() {
-        FakdTermConfig c = FakdTermConfig.of(TAPS, TAPS, null, null, null, null);
+        FakdTermConfig c = FakdTerm.builder().setStudentTaps(TAPS).setTeacherTaps(TAPS).config();
         assertEquals(10f, c.weight());
         return c.build();
     }

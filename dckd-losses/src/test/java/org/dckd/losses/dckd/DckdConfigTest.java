@@ -74,8 +74,9 @@ class DckdConfigTest {
                                  "resize_down": [0.7, 1]}}""");
         assertEquals("contrast", dcr.name());
         assertEquals(List.of(1.0, 2.0, 3.0), dcr.levelWeights());
-        assertEquals(RandomEncoderConfig.of(List.of(4, 8, 16), 1, 9L), dcr.encoder());
-        assertEquals(HistoryConfig.of(HistoryConfig.Source.STUDENT, 0.2f, List.of(10L, 20L), 50L), dcr.history());
+        assertEquals(RandomEncoderConfig.builder().optChannels(List.of(4, 8, 16)).optSeed(9L).build(), dcr.encoder());
+        assertEquals(HistoryConfig.builder().optSource(HistoryConfig.Source.STUDENT).optAlpha(0.2f)
+                .optSteps(List.of(10L, 20L)).optStageLength(50L).build(), dcr.history());
         assertEquals(List.of(3, 5), dcr.degradation().blurKernel());
         assertEquals(false, dcr.degradation().clip());
         DistributionMappingConfig dmm = (DistributionMappingConfig) read("""

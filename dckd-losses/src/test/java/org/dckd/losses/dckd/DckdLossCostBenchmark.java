@@ -47,8 +47,8 @@ class DckdLossCostBenchmark {
         for (String spec : System.getProperty("dckd.bench.random", "").split(";")) {
             if (!spec.isBlank()) {
                 String[] p = spec.split(":");
-                EncoderConfig variant = RandomEncoderConfig.of(java.util.Arrays.stream(p[0].split(","))
-                        .map(Integer::valueOf).toList(), Integer.valueOf(p[1]), 0L);
+                EncoderConfig variant = RandomEncoderConfig.builder().optChannels(java.util.Arrays.stream(p[0].split(","))
+                        .map(Integer::valueOf).toList()).optConvsPerLevel(Integer.parseInt(p[1])).build();
                 run("dcr random " + spec, ContrastiveRegularizationConfig.defaults().withEncoder(variant).build());
             }
         }
@@ -70,7 +70,7 @@ class DckdLossCostBenchmark {
         }
         if (only.contains("wide")) {
             run("dcr random 128..512", ContrastiveRegularizationConfig.defaults().withEncoder(
-                    RandomEncoderConfig.of(List.of(128, 128, 256, 256, 512), null, null)).build());
+                    RandomEncoderConfig.builder().optChannels(List.of(128, 128, 256, 256, 512)).build()).build());
         }
     }
 

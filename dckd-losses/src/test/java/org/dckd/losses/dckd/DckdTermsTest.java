@@ -44,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
 class DckdTermsTest {
 
     /** A small 5-level random encoder (32x32 student outputs give levels 32 .. 2). */
-    private static final RandomEncoderConfig SMALL = RandomEncoderConfig.of(List.of(8, 8, 16, 16, 32), 1, 5L);
+    private static final RandomEncoderConfig SMALL = RandomEncoderConfig.builder()
+            .optChannels(List.of(8, 8, 16, 16, 32)).optSeed(5L).build();
 
     private static ContrastiveRegularization dcr() {
         return ContrastiveRegularizationConfig.defaults().withEncoder(SMALL).build();
@@ -224,7 +225,8 @@ class DckdTermsTest {
     void kmeansTemperatureIsCalibratedOnlyWhenAsked() {
         try (TinyRun run = new TinyRun(1f, 11); NDManager m = run.manager.newSubManager()) {
             DistributionMapping calibrated = DistributionMappingConfig.defaults().with(SMALL,
-                    CodebookConfig.of(CodebookConfig.Source.KMEANS, 8, 1, null, 3L, null, null, true)).build();
+                    CodebookConfig.builder().optSource(CodebookConfig.Source.KMEANS).optSize(8)
+                            .optKmeansBatches(1).optSeed(3L).optCalibrateTau(true).build()).build();
             DistributionMapping raw = dmm(1); // the default: the paper's tau
             calibrated.attach(run.roles);
             raw.attach(run.roles);
@@ -271,14 +273,14 @@ class DckdTermsTest {
     @Test
     void attachTimeErrorsNameTheTermAndKey(@TempDir Path dir) throws IOException {
         try (TinyRun run = new TinyRun(1f, 11)) {
-            ContrastiveRegularization fourWeights = ContrastiveRegularizationConfig.of(null, null,
-                    List.of(0.1, 0.2, 0.3, 1.0), null, null, null, SMALL, null, null, null).build();
+            ContrastiveRegularization fourWeights = ContrastiveRegularization.builder()
+                    .optLevelWeights(List.of(0.1, 0.2, 0.3, 1.0)).optEncoder(SMALL).build();
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> fourWeights.attach(run.roles));
             assertTrue(e.getMessage().contains("'l_dcl'") && e.getMessage().contains("level_weights"), e.getMessage());
 
             DistributionMapping encoderSource = DistributionMappingConfig.defaults()
-                    .with(SMALL, CodebookConfig.of(CodebookConfig.Source.ENCODER, null, null, null, null, null, null, null))
+                    .with(SMALL, CodebookConfig.builder().optSource(CodebookConfig.Source.ENCODER).build())
                     .build();
             e = assertThrows(IllegalArgumentException.class, () -> encoderSource.attach(run.roles));
             assertTrue(e.getMessage().contains("codebook.source") && e.getMessage().contains("random"),
@@ -289,8 +291,7 @@ class DckdTermsTest {
             t.put("codebook", Tensor.ofFloats(new long[] {16, 24}, new float[16 * 24]));
             Checkpoints.writeNpz(new StateDict(t, file), file);
             DistributionMapping wrongDim = DistributionMappingConfig.defaults()
-                    .with(SMALL, CodebookConfig.of(CodebookConfig.Source.FILE, null, null, null, null,
-                            file.toString(), null, null)).build();
+                    .with(SMALL, CodebookConfig.fromFile(file).build()).build();
             e = assertThrows(IllegalArgumentException.class, () -> wrongDim.attach(run.roles));
             assertTrue(e.getMessage().contains("'l_ce'") && e.getMessage().contains("codebook.file")
                     && e.getMessage().contains("(K, 32)") && e.getMessage().contains("[16, 24]"), e.getMessage());
@@ -303,8 +304,7 @@ class DckdTermsTest {
             t.put("codebook", Tensor.ofFloats(new long[] {16, 32}, new float[16 * 32]));
             Checkpoints.writeNpz(new StateDict(t, file), dir.resolve("ok.npz"));
             DistributionMapping rightDim = DistributionMappingConfig.defaults()
-                    .with(SMALL, CodebookConfig.of(CodebookConfig.Source.FILE, null, null, null, null,
-                            dir.resolve("ok.npz").toString(), null, null)).build();
+                    .with(SMALL, CodebookConfig.fromFile(dir.resolve("ok.npz")).build()).build();
             rightDim.attach(run.roles);
             assertEquals(16, rightDim.distribution().size());
         }

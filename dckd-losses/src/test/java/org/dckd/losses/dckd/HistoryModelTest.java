@@ -51,7 +51,8 @@ class HistoryModelTest {
             }
         }
         assertEquals(100 + 50 + 17, updates, "250k iterations: 100 + 50 + 17 updates");
-        HistoryConfig custom = HistoryConfig.of(HistoryConfig.Source.STUDENT, 0.5f, List.of(2L, 3L), 10L);
+        HistoryConfig custom = HistoryConfig.builder().optSource(HistoryConfig.Source.STUDENT).optAlpha(0.5f)
+                .optSteps(List.of(2L, 3L)).optStageLength(10L).build();
         assertEquals(2, custom.interval(10));
         assertEquals(3, custom.interval(11));
         assertThrows(IllegalArgumentException.class, () -> c.interval(0));
@@ -60,11 +61,11 @@ class HistoryModelTest {
     @Test
     void invalidConfigNamesTheKey() {
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> HistoryConfig.of(null, 1.5f, null, null)).getMessage().contains("alpha"));
+                () -> HistoryConfig.builder().optAlpha(1.5f).build()).getMessage().contains("alpha"));
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> HistoryConfig.of(null, null, List.of(1000L, 0L), null)).getMessage().contains("steps"));
+                () -> HistoryConfig.builder().optSteps(List.of(1000L, 0L)).build()).getMessage().contains("steps"));
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> HistoryConfig.of(null, null, null, 0L)).getMessage().contains("stage_length"));
+                () -> HistoryConfig.builder().optStageLength(0L).build()).getMessage().contains("stage_length"));
     }
 
     @Test
@@ -118,7 +119,7 @@ class HistoryModelTest {
                 p.getArray().muli(0);
             }
             HistoryModel paper = HistoryModel.create(run.roles,
-                    HistoryConfig.of(HistoryConfig.Source.STUDENT, null, null, null));
+                    HistoryConfig.builder().optSource(HistoryConfig.Source.STUDENT).build());
             Map<String, float[]> student = TinyRun.snapshot(run.student);
             TinyRun.snapshot(paper.network()).forEach((k, v) -> assertArrayEquals(student.get(k), v, k));
             TrainingRoles noEma = new TrainingRoles(run.student, run.teacher, null, run.manager, 7);

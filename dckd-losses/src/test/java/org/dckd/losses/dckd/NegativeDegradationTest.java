@@ -33,8 +33,8 @@ class NegativeDegradationTest {
             assertFalse(Arrays.equals(a, c));
             assertFalse(Arrays.equals(a, lr.toFloatArray()));
             // the same with blur and resize on (per-sample path)
-            NegativeDegradation all = new NegativeDegradation(DegradationConfig.of(null, null, null, null, 1.0, null,
-                    null, 1.0, null, null, null));
+            NegativeDegradation all = new NegativeDegradation(DegradationConfig.builder().optBlurProb(1.0)
+                    .optResizeProb(1.0).build());
             assertArrayEquals(all.apply(lr, 5).toFloatArray(), all.apply(lr, 5).toFloatArray());
             assertEquals(lr.getShape(), all.apply(lr, 5).getShape());
         }
@@ -105,11 +105,11 @@ class NegativeDegradationTest {
 
     @Test
     void invalidConfigNamesTheKey() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> DegradationConfig.of(1.5, null, null, null,
-                null, null, null, null, null, null, null)).getMessage().contains("noise_prob"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> DegradationConfig.of(null, List.of(30.0, 1.0),
-                null, null, null, null, null, null, null, null, null)).getMessage().contains("noise_sigma"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> DegradationConfig.of(null, null, null, null,
-                null, List.of(4, 11), null, null, null, null, null)).getMessage().contains("blur_kernel"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> DegradationConfig.builder().optNoiseProb(1.5)
+                .build()).getMessage().contains("noise_prob"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> DegradationConfig.builder()
+                .optNoiseSigma(List.of(30.0, 1.0)).build()).getMessage().contains("noise_sigma"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> DegradationConfig.builder()
+                .optBlurKernel(List.of(4, 11)).build()).getMessage().contains("blur_kernel"));
     }
 }

@@ -28,12 +28,12 @@ class EncoderGradientGcTest {
             FeatureEncoder encoder = switch (type) {
                 case "random" -> RandomEncoderConfig.defaults().build(m);
                 case "vgg19" -> {
-                    Vgg19Features vgg = new Vgg19Features(Vgg19EncoderConfig.torchvision(null));
+                    Vgg19Features vgg = new Vgg19Features(Vgg19EncoderConfig.architectureOnly());
                     vgg.initialize(m);
                     yield vgg.freeze();
                 }
                 default -> {
-                    Vqgan vqgan = new Vqgan(VqganEncoderConfig.imagenetF16(null).withCh(32));
+                    Vqgan vqgan = new Vqgan(VqganEncoderConfig.architectureOnly().withCh(32));
                     vqgan.initialize(m);
                     yield vqgan.freeze();
                 }

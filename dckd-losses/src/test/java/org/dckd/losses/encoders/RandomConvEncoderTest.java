@@ -35,7 +35,7 @@ class RandomConvEncoderTest {
         try (NDManager m = NDManager.newBaseManager()) {
             float[] a = allWeights(RandomEncoderConfig.defaults().build(m));
             float[] b = allWeights(RandomEncoderConfig.defaults().build(m));
-            float[] c = allWeights(RandomEncoderConfig.of(null, null, 1L).build(m));
+            float[] c = allWeights(RandomEncoderConfig.builder().optSeed(1L).build().build(m));
             assertArrayEquals(a, b);
             assertFalse(Arrays.equals(a, c));
             // java.util.Random is specified by the platform: these values are the same on every machine
@@ -70,7 +70,7 @@ class RandomConvEncoderTest {
     @Test
     void gradientsFlowThroughToTheInputButNotIntoTheWeights() {
         try (NDManager m = NDManager.newBaseManager()) {
-            FeatureEncoder e = RandomEncoderConfig.of(List.of(8, 8, 16), 1, 3L).build(m);
+            FeatureEncoder e = RandomEncoderConfig.builder().optChannels(List.of(8, 8, 16)).optSeed(3L).build().build(m);
             float[] before = allWeights(e);
             NDArray x = m.randomUniform(0, 1, new Shape(1, 3, 16, 16));
             x.setRequiresGradient(true);
@@ -89,9 +89,9 @@ class RandomConvEncoderTest {
     @Test
     void invalidConfigNamesTheKey() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> RandomEncoderConfig.of(List.of(8, 0), null, null));
+                () -> RandomEncoderConfig.builder().optChannels(List.of(8, 0)).build());
         assertTrue(e.getMessage().contains("channels"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> RandomEncoderConfig.of(null, 0, null));
+        e = assertThrows(IllegalArgumentException.class, () -> RandomEncoderConfig.builder().optConvsPerLevel(0).build());
         assertTrue(e.getMessage().contains("convs_per_level"), e.getMessage());
     }
 }

@@ -61,7 +61,7 @@ class Vgg19FeaturesTest {
                 && dropped.contains("classifier.6.weight"), dropped.toString());
         assertNull(Vgg19Features.usedKey("features.30.weight"));
         try (NDManager m = NDManager.newBaseManager()) {
-            Vgg19Features vgg = new Vgg19Features(Vgg19EncoderConfig.torchvision(null));
+            Vgg19Features vgg = new Vgg19Features(Vgg19EncoderConfig.architectureOnly());
             vgg.initialize(m);
             List<String> actual = new ArrayList<>();
             for (Map.Entry<String, Parameter> e : vgg.torchParameters().entrySet()) {
@@ -102,11 +102,11 @@ class Vgg19FeaturesTest {
     @Test
     void missingCheckpointNamesFileAndWhereItIsPublished() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Vgg19EncoderConfig.of("/nonexistent/vgg19-dcbb9e9d.pth", null, null));
+                () -> Vgg19EncoderConfig.builder().setCheckpoint(Path.of("/nonexistent/vgg19-dcbb9e9d.pth")).build());
         assertTrue(e.getMessage().contains("/nonexistent/vgg19-dcbb9e9d.pth"), e.getMessage());
         assertTrue(e.getMessage().contains(Vgg19EncoderConfig.PUBLISHED_AT), e.getMessage());
         IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
-                () -> Vgg19EncoderConfig.of(null, null, null));
-        assertTrue(none.getMessage().contains("checkpoint is required"), none.getMessage());
+                () -> Vgg19EncoderConfig.builder().build());
+        assertTrue(none.getMessage().contains("setCheckpoint is required"), none.getMessage());
     }
 }

@@ -67,7 +67,8 @@ class VqganCheckpointTest {
             assertTrue(e.getMessage().contains("broken.safetensors"), e.getMessage());
             // the full-size architecture does not fit the ch 32 weights
             StateDictMismatchException shape = assertThrows(StateDictMismatchException.class,
-                    () -> VqganEncoderConfig.imagenetF16(DckdGolden.vqganCheckpoint()).build(m));
+                    () -> VqganEncoderConfig.builder().setCheckpoint(DckdGolden.vqganCheckpoint()).build()
+                            .build(m));
             assertTrue(shape.getMessage().contains("shape mismatch"), shape.getMessage());
         }
     }

@@ -40,7 +40,7 @@ public final class DckdGolden {
 
     /** The small VQGAN config: the DCKD config with {@code ch: 32}. */
     public static VqganEncoderConfig vqganConfig() {
-        return VqganEncoderConfig.imagenetF16(vqganCheckpoint()).withCh(32);
+        return VqganEncoderConfig.builder().setCheckpoint(vqganCheckpoint()).optCh(32).build();
     }
 
     /** Every array of {@code dckd_small_losses.npz} (float64 arrays converted to float32), in {@code manager}. */
