@@ -13,6 +13,7 @@ import ai.djl.ndarray.NDArray;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.dckd.config.ConfigException;
 import org.dckd.config.ConfigReader;

@@ -36,20 +36,22 @@ import org.dckd.nn.TorchModule;
  * Knowledge distillation with explicit roles: a trainable student, an optional frozen teacher (eval mode, parameters
  * frozen, never updated), trainable connectors owned by loss terms, the student's EMA, and the loss terms.
  *
- * <p>{@link #step} runs one optimisation step on a batch in its own {@link NDManager} scope: teacher forward without
- * gradients (only when a term needs it), student forward with the requested feature taps inside a
- * {@link GradientCollector}, the weighted loss, a NaN/Inf guard, backward, optional gradient-norm clipping, the Adam
+ * <p>{@link #step} runs one optimisation step on a batch in its own {@link NDManager} scope, inside a
+ * {@link GradientCollector}: student forward with the requested feature taps, teacher forward without gradients (only
+ * when a term needs it), the weighted loss, a NaN/Inf guard, backward, optional gradient-norm clipping, the Adam
  * update, the EMA update and the terms' {@code afterStep} hooks (the DCKD history model). Batches are NCHW float32 on the
  * [0, 1] scale; each network's own input range is applied here.
  *
  * <pre>{@code
  * try (Distiller d = Distiller.builder()
- *         .setStudent(student).optTeacher(teacher)
- *         .addTerm(new L1Config(...).build()) ...
+ *         .setManager(manager).setStudent(student).optTeacher(teacher)
+ *         .addTerms(Dckd.defaults().build())          // or .addTerm(L1Term.toHr().build()) ...
  *         .build()) {
  *     for (...) { StepResult r = d.step(lr, hr); }
  * }
  * }</pre>
+ *
+ * <p>The same step drives a DJL {@code Trainer} through {@link DjlDistillation}.
  */
 public final class Distiller implements AutoCloseable {
 

@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.dckd.config.ConfigReader;
 import org.dckd.losses.LossTermConfig;
-import org.dckd.losses.LossTerms;
+import org.dckd.losses.catalog.LossTerms;
 
 /** Reads the {@code losses:} list of a run config with the strict reader and every registered term type. */
 public final class LossesYaml {
