@@ -193,6 +193,33 @@ public record ExperimentConfig(String name, int scale, long seed, NetworkSpec st
     }
 
     /**
+     * Reads loss terms written as in a config's {@code losses:} key, strictly.
+     *
+     * <pre>{@code
+     * List<LossTermConfig> logits = ExperimentConfig.readLosses("[{type: l1}, {type: l1, target: teacher}]");
+     * }</pre>
+     *
+     * @param yaml a YAML (or JSON) list of loss terms
+     * @return the term configs
+     * @throws ConfigException naming the key path of a problem ({@code losses[1].target})
+     */
+    public static List<LossTermConfig> readLosses(String yaml) {
+        ObjectMapper mapper = LossTerms.registerWith(ConfigReader.yamlMapper());
+        JsonNode tree;
+        try {
+            tree = mapper.readTree(yaml);
+        } catch (java.io.IOException e) {
+            throw new ConfigException("losses: not valid YAML: " + e.getMessage(), e);
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode wrapped = mapper.createObjectNode();
+        wrapped.set("losses", tree);
+        return ConfigReader.convert(mapper, wrapped, LossList.class, "losses").losses();
+    }
+
+    /** A list of loss terms under a {@code losses} key, for messages with the key path. */
+    private record LossList(@JsonProperty(value = "losses", required = true) List<LossTermConfig> losses) {}
+
+    /**
      * A loaded experiment: the typed config and the resolved tree (after overrides), which is saved with the run.
      *
      * @param config the typed config

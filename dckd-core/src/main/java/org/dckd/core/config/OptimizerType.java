@@ -35,7 +35,8 @@ public enum OptimizerType {
      *
      * @param name {@code adam} or {@code adamw}
      * @return the type
-     * @throws IllegalArgumentException naming {@code optimizer.type} and the allowed values
+     * @throws IllegalArgumentException naming the value and the allowed ones (a config's reader adds the key path,
+     *     {@code optimizer.type})
      */
     @JsonCreator
     public static OptimizerType fromConfigName(String name) {
@@ -44,6 +45,6 @@ public enum OptimizerType {
                 return t;
             }
         }
-        throw new IllegalArgumentException("optimizer.type must be one of " + configNames() + ", got '" + name + "'");
+        throw new IllegalArgumentException("unknown optimizer type '" + name + "'; allowed: " + configNames());
     }
 }
