@@ -76,7 +76,7 @@ public record ExperimentConfig(String name, int scale, long seed, NetworkSpec st
                     + " differs from the experiment's scale " + scale);
         }
         return new ExperimentConfig(name, scale, seed == null ? TrainingDefaults.SEED : seed, student, teacher, data,
-                List.copyOf(losses), optimizer == null ? OptimizerConfig.of(null, null, null, null, null) : optimizer,
+                List.copyOf(losses), optimizer == null ? OptimizerConfig.defaults() : optimizer,
                 schedule == null ? TrainingDefaults.schedule() : schedule, ema,
                 emaWarmup == null ? TrainingDefaults.EMA_WARMUP : emaWarmup, train,
                 validation == null ? ValidationConfig.of(null, null) : validation);
@@ -114,8 +114,8 @@ public record ExperimentConfig(String name, int scale, long seed, NetworkSpec st
         public static OptimizerConfig of(@JsonProperty("type") OptimizerType type, @JsonProperty("lr") Double lr,
                 @JsonProperty("betas") List<Double> betas, @JsonProperty("eps") Double eps,
                 @JsonProperty("weight_decay") Double weightDecay) {
-            OptimizerType t = type == null ? (TrainingDefaults.DECOUPLED_WEIGHT_DECAY ? OptimizerType.ADAMW
-                    : OptimizerType.ADAM) : type;
+            OptimizerType t = type != null ? type
+                    : TrainingDefaults.DECOUPLED_WEIGHT_DECAY ? OptimizerType.ADAMW : OptimizerType.ADAM;
             double rate = lr == null ? TrainingDefaults.LEARNING_RATE : lr;
             if (!(rate > 0)) {
                 throw new IllegalArgumentException("lr must be > 0, got " + rate);
@@ -131,6 +131,11 @@ public record ExperimentConfig(String name, int scale, long seed, NetworkSpec st
                 throw new IllegalArgumentException("eps must be > 0 and weight_decay >= 0");
             }
             return new OptimizerConfig(t, rate, b, e, wd);
+        }
+
+        /** The optimizer of a config without an {@code optimizer:} key: Adam with {@link TrainingDefaults}. */
+        public static OptimizerConfig defaults() {
+            return of(null, null, null, null, null);
         }
     }
 

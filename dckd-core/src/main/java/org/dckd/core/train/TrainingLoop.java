@@ -248,13 +248,16 @@ public final class TrainingLoop {
             return this;
         }
 
-        /** Log a metrics row every k steps (default 100). */
+        /** Log a metrics row every k steps (default {@link TrainingDefaults#LOG_EVERY}). */
         public Builder optLogEvery(int k) {
             this.logEvery = positive(k, "log_every");
             return this;
         }
 
-        /** Validate every k steps (default 5000) on these sets; the first set decides the best checkpoint. */
+        /**
+         * Validate every k steps (default {@link TrainingDefaults#VALIDATE_EVERY}) on these sets; the first set decides
+         * the best checkpoint.
+         */
         public Builder optValidation(List<BenchmarkSet> sets, int every, int tile) {
             this.validationSets.addAll(sets);
             this.validateEvery = positive(every, "val_every");
@@ -262,7 +265,10 @@ public final class TrainingLoop {
             return this;
         }
 
-        /** Save a checkpoint every k steps (default 5000) and keep the newest n (default 3; 0 keeps all). */
+        /**
+         * Save a checkpoint every k steps (default {@link TrainingDefaults#CHECKPOINT_EVERY}) and keep the newest n
+         * (default {@link TrainingDefaults#KEEP_CHECKPOINTS}; 0 keeps all).
+         */
         public Builder optCheckpoints(int every, int keep) {
             this.checkpointEvery = positive(every, "save_every");
             this.keepCheckpoints = keep;
