@@ -16,14 +16,8 @@ import java.util.stream.Stream;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -31,7 +25,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.dckd.backbones.catalog.Backbones;
 import org.dckd.backbones.SrBackbone;
+import org.dckd.core.config.ExperimentConfig;
+import org.dckd.core.distill.Distiller;
 import org.dckd.core.eval.EvaluationReport;
+import org.dckd.core.model.BackboneLoader;
 import org.dckd.data.files.OutputLocations;
 import org.dckd.data.loader.PatchBatch;
 import org.dckd.data.loader.PatchLoader;
@@ -47,7 +44,8 @@ import org.dckd.data.training.SourceSummary;
 import org.dckd.data.training.TrainingDataConfig;
 import org.dckd.data.training.TrainingPair;
 import org.dckd.data.training.TrainingSet;
-import org.dckd.nn.TorchModule;
+import org.dckd.losses.LossTerm;
+import org.dckd.losses.LossTermConfig;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,7 +59,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "data", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measure the patch loader (batches/s, patches/s, CPU per batch, peak memory) on loose images",
-            "and on sub-images, and the training-step rate of a student (L1 to HR + Adam) on the same batches.",
+            "and on sub-images, and the training-step rate of a student (Distiller: L1 to HR, Adam, EMA) on the same",
+            "batches.",
             "DIR is a DIV2K or Flickr2K root, a benchmark-style folder (HR/ + LR_bicubic/X<s>/) or a folder of HR",
             "images (LR made with MATLAB-exact bicubic into the work folder)."})
 final class BenchDataCommand implements Callable<Integer> {
@@ -236,7 +235,7 @@ final class BenchDataCommand implements Callable<Integer> {
             String feedMode = sub != null ? "subimages" : "loose";
             out.println();
             double alone = measureTraining(feedSet, base, false, root.putObject("train_step"));
-            out.printf(Locale.ROOT, "%s x%d training step (L1 + Adam, batch %d, LR patch %d): %.2f steps/s"
+            out.printf(Locale.ROOT, "%s x%d training step (Distiller: L1 + Adam + EMA, batch %d, LR patch %d): %.2f steps/s"
                     + " (%.3f s/step) on a fixed batch%n", student, scale, batch, patch, alone, 1 / alone);
             ArrayNode fedRuns = root.putArray("train_fed");
             for (int w : workers) {
@@ -396,81 +395,70 @@ final class BenchDataCommand implements Callable<Integer> {
     }
 
     /**
-     * Training steps of the student (L1 to HR, Adam 1e-4, betas 0.9/0.99), either on one fixed batch (the pure
-     * consumption rate) or fed by a running loader; returns steps per second.
+     * Training steps of the student through the library's {@link Distiller} (an L1 term to HR, the training defaults:
+     * Adam 1e-4 with betas 0.9/0.99, EMA; the run seed {@code --seed}), either on one fixed batch (the pure consumption
+     * rate) or fed by a running loader; returns steps per second.
      */
-    private double measureTraining(TrainingSet set, TrainingDataConfig c, boolean fed, ObjectNode node) {
+    private double measureTraining(TrainingSet set, TrainingDataConfig c, boolean fed, ObjectNode node)
+            throws IOException {
         int warm = 3;
-        Engine.getInstance().setRandomSeed((int) seed);
+        List<LossTermConfig> l1 = ExperimentConfig.readLosses("[{type: l1}]");
+        // Distiller.step takes batches on the [0, 1] scale and applies the network's own input range
         try (NDManager manager = NDManager.newBaseManager();
              PatchLoader loader = PatchLoader.builder().setTrainingSet(set)
-                     .setConfig(fed ? c : c.toBuilder().optWorkers(0).build())
-                     .optRange(Backbones.preset(student, scale).build().inputRange()).build()) {
-            SrBackbone net = Backbones.preset(student, scale).build();
-            net.initialize(manager);
-            ParameterStore ps = new ParameterStore(manager, false);
-            Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-4f)).optBeta1(0.9f)
-                    .optBeta2(0.99f).optEpsilon(1e-8f).build();
-            List<Parameter> params = new ArrayList<>(TorchModule.parameters(net).values());
-            PatchBatch fixed = fed ? null : loader.next();
-            float firstLoss = Float.NaN;
-            float lastLoss = Float.NaN;
-            long t0 = 0;
-            long cpu0 = 0;
-            progress.started("training " + student + (fed ? " (fed by the loader)" : " (one fixed batch)"),
-                    warm + trainSteps, "steps");
-            try {
-                for (int i = 0; i < warm + trainSteps; i++) {
-                    if (i == warm) {
-                        t0 = System.nanoTime();
-                        cpu0 = processCpuNanos();
+                     .setConfig(fed ? c : c.toBuilder().optWorkers(0).build()).optRange(1f).build()) {
+            Engine.getInstance().setRandomSeed((int) seed);
+            SrBackbone net = BackboneLoader.build(Backbones.preset(student, scale), null, manager);
+            List<LossTerm> terms = new ArrayList<>();
+            l1.forEach(t -> terms.add(t.build()));
+            try (Distiller distiller = Distiller.builder().setManager(manager).setStudent(net).addTerms(terms)
+                    .optSeed(seed).build()) {
+                PatchBatch fixed = fed ? null : loader.next();
+                float firstLoss = Float.NaN;
+                float lastLoss = Float.NaN;
+                long t0 = 0;
+                long cpu0 = 0;
+                progress.started("training " + student + (fed ? " (fed by the loader)" : " (one fixed batch)"),
+                        warm + trainSteps, "steps");
+                try {
+                    for (int i = 0; i < warm + trainSteps; i++) {
+                        if (i == warm) {
+                            t0 = System.nanoTime();
+                            cpu0 = processCpuNanos();
+                        }
+                        PatchBatch b = fed ? loader.next() : fixed;
+                        lastLoss = step(distiller, manager, b);
+                        if (i == 0) {
+                            firstLoss = lastLoss;
+                        }
+                        progress.advanced(i + 1);
                     }
-                    PatchBatch b = fed ? loader.next() : fixed;
-                    lastLoss = step(manager, net, ps, adam, params, b);
-                    if (i == 0) {
-                        firstLoss = lastLoss;
-                    }
-                    progress.advanced(i + 1);
+                } finally {
+                    progress.finished();
                 }
-            } finally {
-                progress.finished();
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                double rate = trainSteps / seconds;
+                node.put("model", student);
+                node.put("parameters", net.parameterCount());
+                node.put("input_range", net.inputRange());
+                node.put("steps", trainSteps);
+                node.put("seconds_per_step", round(seconds / trainSteps, 4));
+                node.put("steps_per_s", round(rate, 3));
+                node.put("cpu_ms_per_step", round((processCpuNanos() - cpu0) / 1e6 / trainSteps, 1));
+                node.put("loss_first", firstLoss);
+                node.put("loss_last", lastLoss);
+                return rate;
             }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            double rate = trainSteps / seconds;
-            node.put("model", student);
-            node.put("parameters", net.parameterCount());
-            node.put("input_range", net.inputRange());
-            node.put("steps", trainSteps);
-            node.put("seconds_per_step", round(seconds / trainSteps, 4));
-            node.put("steps_per_s", round(rate, 3));
-            node.put("cpu_ms_per_step", round((processCpuNanos() - cpu0) / 1e6 / trainSteps, 1));
-            node.put("loss_first", firstLoss);
-            node.put("loss_last", lastLoss);
-            return rate;
         }
     }
 
-    /** One step: forward in a per-step manager, L1 to HR, backward, then Adam on every parameter (outside it). */
-    private static float step(NDManager manager, SrBackbone net, ParameterStore ps, Optimizer adam,
-                              List<Parameter> params, PatchBatch b) {
-        float loss;
-        try (NDManager sub = manager.newSubManager()) {
-            NDArray x = sub.create(b.lr(), new Shape(b.lrShape()));
-            NDArray y = sub.create(b.hr(), new Shape(b.hrShape()));
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray sr = net.forward(ps, new NDList(x), true).singletonOrThrow();
-                NDArray l1 = sr.sub(y).abs().mean();
-                gc.backward(l1);
-                loss = l1.getFloat();
-            }
+    /** One {@link Distiller#step} on a batch, its arrays in a per-step manager; returns the loss. */
+    private static float step(Distiller distiller, NDManager manager, PatchBatch b) {
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray x = scope.create(b.lr(), new Shape(b.lrShape()));
+            NDArray y = scope.create(b.hr(), new Shape(b.hrShape()));
+            return distiller.step(x, y).loss();
         }
-        for (Parameter p : params) {
-            NDArray w = p.getArray();
-            try (NDArray g = w.getGradient()) {
-                adam.update(p.getId(), w, g);
-            }
-        }
-        return loss;
     }
 
     private static long processCpuNanos() {

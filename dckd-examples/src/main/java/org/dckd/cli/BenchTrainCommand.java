@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -22,17 +21,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import org.dckd.backbones.BackboneConfig;
 import org.dckd.backbones.SrBackbone;
-import org.dckd.checkpoint.Checkpoints;
-import org.dckd.checkpoint.WeightLoader;
 import org.dckd.core.config.ExperimentConfig;
 import org.dckd.core.distill.Distiller;
 import org.dckd.core.eval.EvaluationReport;
 import org.dckd.core.experiment.DataSources;
+import org.dckd.core.experiment.DistillerFactory;
+import org.dckd.core.model.BackboneLoader;
 import org.dckd.core.train.TrainingBatches;
 import org.dckd.data.files.OutputLocations;
-import org.dckd.losses.LossTerm;
 import org.dckd.losses.LossTermConfig;
 
 import picocli.CommandLine.Command;
@@ -91,10 +88,9 @@ final class BenchTrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException(config + ": at 'teacher': the benchmark compares distillation variants"
                     + " and needs a teacher");
         }
-        ObjectMapper mapper = ExperimentConfig.mapper(config);
         Map<String, List<LossTermConfig>> variants = new LinkedHashMap<>();
-        variants.put("scratch", terms(mapper, "[{type: l1}]"));
-        variants.put("logits", terms(mapper, "[{type: l1}, {type: l1, target: teacher}]"));
+        variants.put("scratch", ExperimentConfig.readLosses("[{type: l1}]"));
+        variants.put("logits", ExperimentConfig.readLosses("[{type: l1}, {type: l1, target: teacher}]"));
         variants.put("config", cfg.losses());
 
         ObjectNode root = new ObjectMapper().createObjectNode();
@@ -103,14 +99,11 @@ final class BenchTrainCommand implements Callable<Integer> {
         ObjectNode res = root.putObject("variants");
         try (NDManager manager = NDManager.newBaseManager(Device.cpu());
                 TrainingBatches batches = DataSources.open(cfg, null)) {
-            BackboneConfig tcfg = cfg.teacher().resolve(cfg.scale(), mapper, "teacher");
-            SrBackbone teacher = tcfg.build();
-            teacher.initialize(manager);
-            WeightLoader.load(teacher, Checkpoints.read(cfg.teacher().weights()));
+            SrBackbone teacher = BackboneLoader.build(cfg.teacher(), cfg.scale(), manager);
             TrainingBatches.Batch batch = batches.next();
             out.printf(Locale.ROOT, "%-8s %12s %12s %12s%n", "variant", "ms/step", "p90 ms", "RSS MB");
             for (Map.Entry<String, List<LossTermConfig>> v : variants.entrySet()) {
-                try (NDManager run = manager.newSubManager(); Distiller d = distiller(cfg, mapper, teacher, v.getValue(), run)) {
+                try (NDManager run = manager.newSubManager(); Distiller d = distiller(cfg, teacher, v.getValue(), run)) {
                     double[] ms = new double[steps];
                     for (int i = 0; i < warmup + steps; i++) {
                         double t = step(d, batch, run);
@@ -131,7 +124,7 @@ final class BenchTrainCommand implements Callable<Integer> {
             }
             if (longB > 0) {
                 try (NDManager run = manager.newSubManager();
-                        Distiller d = distiller(cfg, mapper, teacher, cfg.losses(), run)) {
+                        Distiller d = distiller(cfg, teacher, cfg.losses(), run)) {
                     ObjectNode mem = root.putObject("resident_memory_mb");
                     for (int i = 1; i <= longB; i++) {
                         step(d, batches.next(), run);
@@ -156,21 +149,11 @@ final class BenchTrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static List<LossTermConfig> terms(ObjectMapper mapper, String yaml) throws IOException {
-        return List.of(mapper.readValue(new com.fasterxml.jackson.databind.ObjectMapper(
-                new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(yaml).toString(),
-                LossTermConfig[].class));
-    }
-
-    private static Distiller distiller(ExperimentConfig cfg, ObjectMapper mapper, SrBackbone teacher,
-            List<LossTermConfig> terms, NDManager manager) {
-        Engine.getInstance().setRandomSeed((int) cfg.seed());
-        SrBackbone student = cfg.student().resolve(cfg.scale(), mapper, "student").build();
-        student.initialize(manager);
-        List<LossTerm> built = new ArrayList<>();
-        terms.forEach(t -> built.add(t.build()));
-        return Distiller.builder().setManager(manager).setStudent(student).optTeacher(teacher).addTerms(built)
-                .optLearningRate(cfg.optimizer().lr()).optEmaDecay(cfg.emaDecay()).optSeed(cfg.seed()).build();
+    /** The config's distiller (optimizer, schedule, clip, EMA, seed) with the shared teacher and these terms. */
+    private static Distiller distiller(ExperimentConfig cfg, SrBackbone teacher, List<LossTermConfig> terms,
+            NDManager manager) throws IOException {
+        return DistillerFactory.builder().setConfig(cfg).setManager(manager).optTeacher(teacher).optLosses(terms)
+                .build();
     }
 
     private static double step(Distiller d, TrainingBatches.Batch b, NDManager manager) {

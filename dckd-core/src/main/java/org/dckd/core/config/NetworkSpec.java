@@ -16,18 +16,19 @@ import org.dckd.backbones.catalog.Backbones;
  * student: {network: {type: rlfn, feature_channels: 32, blocks: 4}}   # scale is the experiment's
  * }</pre>
  *
+ * <p>In an experiment file the {@code network}'s {@code scale} may be omitted: {@link ExperimentConfig#load} reads it
+ * with the experiment's scale, and refuses another one.
+ *
  * @param preset a preset name ({@code rlfn}, {@code swinir_lightweight}, ...), or null
- * @param network a backbone config (its {@code scale} may be omitted: the experiment's is used), or null
+ * @param network a backbone config (typed by its {@code type} key; unknown keys are errors naming their path), or null
  * @param weights a checkpoint to load strictly, or null (random init)
  * @param weightsKey the entry of a wrapped checkpoint to use ({@code params_ema}, {@code params}, ...), or null
  */
-public record NetworkSpec(String preset, com.fasterxml.jackson.databind.JsonNode network, Path weights,
-        String weightsKey) {
+public record NetworkSpec(String preset, BackboneConfig network, Path weights, String weightsKey) {
 
     /** Validates: exactly one of {@code preset} and {@code network}; a known preset. */
     @JsonCreator
-    public NetworkSpec(@JsonProperty("preset") String preset,
-            @JsonProperty("network") com.fasterxml.jackson.databind.JsonNode network,
+    public NetworkSpec(@JsonProperty("preset") String preset, @JsonProperty("network") BackboneConfig network,
             @JsonProperty("weights") Path weights, @JsonProperty("weights_key") String weightsKey) {
         if ((preset == null) == (network == null)) {
             throw new IllegalArgumentException("give exactly one of 'preset' and 'network'");
@@ -42,26 +43,20 @@ public record NetworkSpec(String preset, com.fasterxml.jackson.databind.JsonNode
     }
 
     /**
-     * The backbone config at the experiment's scale.
+     * The backbone config at the experiment's scale: the preset's at that scale, or the {@code network}.
      *
      * @param scale the experiment's scale
-     * @param mapper the strict mapper (for the {@code network} object)
-     * @param path the key path of this spec, for messages ({@code teacher})
      * @return the config
+     * @throws IllegalArgumentException if the {@code network} upscales by another factor
      */
-    public BackboneConfig resolve(int scale, com.fasterxml.jackson.databind.ObjectMapper mapper, String path) {
+    public BackboneConfig backbone(int scale) {
         if (preset != null) {
             return Backbones.preset(preset, scale);
         }
-        com.fasterxml.jackson.databind.node.ObjectNode tree = network.deepCopy();
-        if (!tree.has("scale")) {
-            tree.put("scale", scale);
+        if (network.scale() != scale) {
+            throw new IllegalArgumentException("the network upscales x" + network.scale() + ", the experiment x"
+                    + scale);
         }
-        BackboneConfig c = org.dckd.config.ConfigReader.convert(mapper, tree, BackboneConfig.class, path + ".network");
-        if (c.scale() != scale) {
-            throw new org.dckd.config.ConfigException("at '" + path + ".network.scale': " + c.scale()
-                    + " differs from the experiment's scale " + scale);
-        }
-        return c;
+        return network;
     }
 }

@@ -5,13 +5,12 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.dckd.config.ConfigException;
-import org.dckd.config.ConfigReader;
+import org.dckd.core.config.DataConfig;
 import org.dckd.core.config.ExperimentConfig;
 import org.dckd.core.train.ProceduralBatches;
 import org.dckd.core.train.TrainingBatches;
@@ -26,10 +25,9 @@ import org.dckd.data.training.TrainingSet;
 /**
  * Opens the training batches an experiment's {@code data:} section describes, at a resume position.
  *
- * <p>{@code type: procedural} renders built-in images (keys: {@code images} 32, {@code size} 256, {@code patch} 48,
- * {@code batch_size} 16). Any other {@code data:} section is a dckd-data {@link TrainingDataConfig} (DIV2K, Flickr2K,
- * paired or HR-only folders; see {@code docs/data.md}); its {@code scale} and {@code seed} default to the experiment's
- * and must agree with them. Relative paths are resolved against the working directory. The position such a source
+ * <p>{@code type: procedural} renders built-in images ({@link DataConfig.Procedural}). Any other {@code data:} section
+ * is a dckd-data {@link TrainingDataConfig} (DIV2K, Flickr2K, paired or HR-only folders; see {@code docs/data.md}); its
+ * {@code scale} and {@code seed} default to the experiment's ({@link DataConfig.Sources}). Relative paths are resolved against the working directory. The position such a source
  * reports carries the training set's {@link TrainingSet#fingerprint() fingerprint}; resuming on a set with another
  * fingerprint is refused, since the saved position would not continue the same sample sequence.
  */
@@ -48,36 +46,26 @@ public final class DataSources {
      * @return the batches
      */
     public static TrainingBatches open(ExperimentConfig config, JsonNode position) throws IOException {
-        JsonNode data = config.data();
-        String type = data.path("type").asText("");
-        if (!data.has("type")) {
-            return loader(config, position);
-        }
-        if (type.equals("procedural")) {
-            Procedural p = ConfigReader.convert(ConfigReader.jsonMapper(), data, Procedural.class, "data");
+        if (config.data() instanceof DataConfig.Procedural p) {
             p.check(config.scale(), Runtime.getRuntime().maxMemory());
             return new ProceduralBatches(p.images(), p.size(), config.scale(), p.patch(), p.batchSize(),
                     config.seed(), position == null ? 0 : position.asLong());
         }
-        throw new ConfigException("at 'data.type': unknown data source type '" + type + "'; use type: procedural,"
-                + " or no type with 'sources:' (DIV2K, Flickr2K, paired or HR-only folders)");
+        return loader(trainingData(config), position);
     }
 
-    /** The config of the patch loader the {@code data:} section describes, with the experiment's scale and seed. */
+    /**
+     * The config of the patch loader the {@code data:} section describes, with the experiment's scale and seed.
+     *
+     * @param config the experiment
+     * @return the loader's config
+     * @throws ConfigException if the section is procedural
+     */
     public static TrainingDataConfig trainingData(ExperimentConfig config) {
-        ObjectNode tree = ((ObjectNode) config.data()).deepCopy();
-        if (!tree.has("scale")) {
-            tree.put("scale", config.scale());
+        if (config.data() instanceof DataConfig.Sources s) {
+            return s.training();
         }
-        if (!tree.has("seed")) {
-            tree.put("seed", config.seed());
-        }
-        TrainingDataConfig c = ConfigReader.convert(ConfigReader.jsonMapper(), tree, TrainingDataConfig.class, "data");
-        if (c.scale() != config.scale()) {
-            throw new ConfigException("at 'data.scale': " + c.scale() + " differs from the experiment's scale "
-                    + config.scale());
-        }
-        return c;
+        throw new ConfigException("at 'data': procedural data has no training-set folders");
     }
 
     /**
@@ -90,7 +78,7 @@ public final class DataSources {
      */
     public static Map<String, Path> inputFolders(ExperimentConfig config) {
         Map<String, Path> out = new LinkedHashMap<>();
-        if (config.data().has("type")) {
+        if (!(config.data() instanceof DataConfig.Sources)) {
             return out;
         }
         TrainingDataConfig c = trainingData(config);
@@ -107,8 +95,7 @@ public final class DataSources {
         return out;
     }
 
-    private static TrainingBatches loader(ExperimentConfig config, JsonNode position) throws IOException {
-        TrainingDataConfig c = trainingData(config);
+    private static TrainingBatches loader(TrainingDataConfig c, JsonNode position) throws IOException {
         TrainingSet set = TrainingSet.open(c, Path.of("").toAbsolutePath(), ProgressListener.NONE);
         LoaderPosition start = position == null || position.isNull() ? LoaderPosition.START
                 : new LoaderPosition(position.get("epoch").asLong(), position.get("index").asLong());
@@ -145,40 +132,5 @@ public final class DataSources {
                 loader.close();
             }
         };
-    }
-
-    /**
-     * The {@code data:} section of procedural (built-in) images: {@code images} [32] rendered once, of {@code size} [256]
-     * px, LR patches of {@code patch} [48] px, {@code batch_size} [16] samples per batch. Typed and strict: a value of
-     * the wrong type or an unknown key is an error naming it.
-     */
-    record Procedural(@JsonProperty("type") String type, @JsonProperty("images") Integer images,
-            @JsonProperty("size") Integer size, @JsonProperty("patch") Integer patch,
-            @JsonProperty("batch_size") Integer batchSize) {
-
-        Procedural {
-            images = images == null ? 32 : images;
-            size = size == null ? 256 : size;
-            patch = patch == null ? 48 : patch;
-            batchSize = batchSize == null ? 16 : batchSize;
-        }
-
-        /** Refuses values that cannot work, and a pool of images larger than half the heap (with the estimate). */
-        void check(int scale, long maxHeap) {
-            if (images < 1 || patch < 4 || batchSize < 1) {
-                throw new ConfigException("at 'data': images (>= 1), patch (>= 4) and batch_size (>= 1) must be "
-                        + "positive; got images " + images + ", patch " + patch + ", batch_size " + batchSize);
-            }
-            if (size < (long) patch * scale) {
-                throw new ConfigException("at 'data.size': procedural images of " + size + " px are smaller than an "
-                        + "HR patch of " + (long) patch * scale + " px (patch " + patch + " x scale " + scale + ")");
-            }
-            long bytes = (long) images * size * size * 3 * Float.BYTES;
-            if (bytes > maxHeap / 2) {
-                throw new ConfigException(String.format(java.util.Locale.ROOT, "at 'data': %d procedural images of "
-                        + "%d px are rendered into memory and would need %.1f GB of heap, more than half of this JVM's"
-                        + " %.1f GB (-Xmx); use fewer or smaller images", images, size, bytes / 1e9, maxHeap / 1e9));
-            }
-        }
     }
 }

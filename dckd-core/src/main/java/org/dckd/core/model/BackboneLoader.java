@@ -13,10 +13,12 @@ import org.dckd.checkpoint.Checkpoints;
 import org.dckd.checkpoint.WeightLoader;
 import org.dckd.config.ConfigException;
 import org.dckd.config.ConfigReader;
+import org.dckd.core.config.NetworkSpec;
 
 /**
  * Resolves a model given as a preset name ({@code rlfn_s}) or a config file ({@code my_net.yaml}) and builds it,
- * optionally loading weights strictly from a checkpoint.
+ * optionally loading weights strictly from a checkpoint; the one place networks are built, initialised and loaded (the
+ * CLI's {@code --model}, an experiment's {@code student:} and {@code teacher:}).
  */
 public final class BackboneLoader {
 
@@ -67,11 +69,41 @@ public final class BackboneLoader {
      * @throws IOException if the checkpoint cannot be read or does not fit the network (the message names the file)
      */
     public static SrBackbone build(BackboneConfig config, Path weights, NDManager manager) throws IOException {
+        return build(config, weights, null, manager);
+    }
+
+    /**
+     * Builds and initialises a network, and loads weights when a checkpoint is given, from one entry of a wrapped
+     * checkpoint when a key is given.
+     *
+     * @param config the network config
+     * @param weights a checkpoint ({@code .pth}, {@code .safetensors}, {@code .npz}), or {@code null} for random init
+     * @param weightsKey the entry of a wrapped checkpoint ({@code params_ema}, {@code params}, ...), or {@code null}
+     *     for the checkpoint's own choice
+     * @param manager the manager that will own the parameters
+     * @return the initialised network
+     * @throws IOException if the checkpoint cannot be read or does not fit the network (the message names the file)
+     */
+    public static SrBackbone build(BackboneConfig config, Path weights, String weightsKey, NDManager manager)
+            throws IOException {
         SrBackbone net = config.build();
         net.initialize(manager);
         if (weights != null) {
-            WeightLoader.load(net, Checkpoints.read(weights));
+            WeightLoader.load(net, weightsKey == null ? Checkpoints.read(weights) : Checkpoints.read(weights, weightsKey));
         }
         return net;
+    }
+
+    /**
+     * Builds a network of an experiment: its backbone at the experiment's scale, initialised, with its weights.
+     *
+     * @param spec the network's spec ({@code student:} or {@code teacher:})
+     * @param scale the experiment's scale
+     * @param manager the manager that will own the parameters
+     * @return the initialised network
+     * @throws IOException if the checkpoint cannot be read or does not fit the network (the message names the file)
+     */
+    public static SrBackbone build(NetworkSpec spec, int scale, NDManager manager) throws IOException {
+        return build(spec.backbone(scale), spec.weights(), spec.weightsKey(), manager);
     }
 }

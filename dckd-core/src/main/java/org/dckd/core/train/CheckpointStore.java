@@ -13,10 +13,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.dckd.checkpoint.Checkpoints;
 import org.dckd.checkpoint.StateDict;
@@ -30,7 +30,7 @@ import org.dckd.checkpoint.Tensor;
  *   <li>{@code student_ema.safetensors}: its EMA ({@code params_ema}), when EMA is on;</li>
  *   <li>{@code training_state.safetensors}: everything a resumed run needs (weights, EMA, optimizer moments, loss-term
  *       state such as the DCKD history model and codebook, iteration);</li>
- *   <li>{@code training_state.json}: iteration, data position, best validation score, config.</li>
+ *   <li>{@code training_state.json}: iteration, data position, best validation score, config ({@link CheckpointInfo}).</li>
  * </ul>
  * A checkpoint is written into {@code iter_N.partial/} and renamed when complete (an atomic rename on one file
  * system), so a crash never leaves a half-written checkpoint that looks complete; {@code .partial} folders are ignored
@@ -39,7 +39,8 @@ import org.dckd.checkpoint.Tensor;
 public final class CheckpointStore {
 
     private static final Pattern NAME = Pattern.compile("iter_(\\d{8,})");
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final Path dir;
 
@@ -72,11 +73,11 @@ public final class CheckpointStore {
      * @param trainingState the full training state
      * @param student the student's state dict
      * @param ema the EMA's state dict, or {@code null}
-     * @param info JSON metadata (iteration, data position, ...)
+     * @param info the metadata ({@code training_state.json})
      * @return the written checkpoint
      */
     public Saved save(long iteration, Map<String, Tensor> trainingState, StateDict student, StateDict ema,
-            ObjectNode info) throws IOException {
+            CheckpointInfo info) throws IOException {
         Path target = dir.resolve(String.format("iter_%08d", iteration));
         Path partial = dir.resolve(target.getFileName() + ".partial");
         RunDirectory.deleteRecursively(partial);
@@ -144,8 +145,14 @@ public final class CheckpointStore {
         }
     }
 
-    /** A loaded checkpoint: the training state and its JSON metadata. */
-    public record Loaded(Saved saved, Map<String, Tensor> trainingState, JsonNode info) {}
+    /**
+     * A loaded checkpoint.
+     *
+     * @param saved where it is
+     * @param trainingState the training state's tensors
+     * @param info its metadata
+     */
+    public record Loaded(Saved saved, Map<String, Tensor> trainingState, CheckpointInfo info) {}
 
     /**
      * Loads a checkpoint folder (or the folder of a given {@code training_state.json}).
@@ -162,9 +169,13 @@ public final class CheckpointStore {
             throw new IOException(path + " is not a dckd checkpoint (expected training_state.json and"
                     + " training_state.safetensors in " + d + ")");
         }
-        JsonNode info = JSON.readTree(json.toFile());
+        CheckpointInfo info;
+        try {
+            info = JSON.readValue(json.toFile(), CheckpointInfo.class);
+        } catch (JsonProcessingException e) {
+            throw new IOException(json + ": damaged checkpoint metadata: " + e.getOriginalMessage(), e);
+        }
         Map<String, Tensor> tensors = new LinkedHashMap<>(Checkpoints.read(state).tensors());
-        long it = info.path("iteration").asLong(-1);
-        return new Loaded(new Saved(d, it), tensors, info);
+        return new Loaded(new Saved(d, info.iteration()), tensors, info);
     }
 }

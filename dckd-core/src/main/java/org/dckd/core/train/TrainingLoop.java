@@ -13,13 +13,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.dckd.checkpoint.StateDict;
 import org.dckd.core.distill.Distiller;
 import org.dckd.core.distill.NonFiniteLossException;
 import org.dckd.core.distill.StepResult;
+import org.dckd.core.distill.TrainingDefaults;
 import org.dckd.core.eval.BenchmarkEvaluator;
 import org.dckd.core.eval.ImageScore;
 import org.dckd.core.eval.SuperResolver;
@@ -41,7 +40,6 @@ import org.slf4j.LoggerFactory;
 public final class TrainingLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Distiller distiller;
     private final TrainingBatches batches;
@@ -181,21 +179,8 @@ public final class TrainingLoop {
     }
 
     private CheckpointStore.Saved save(long it) throws IOException {
-        ObjectNode info = JSON.createObjectNode();
-        info.put("iteration", it);
-        info.set("data_position", batches.position());
-        if (Double.isFinite(bestPsnr)) {
-            info.put("best_psnr", bestPsnr);
-        } else {
-            info.putNull("best_psnr");
-        }
-        info.put("best_iteration", bestIteration);
-        if (config != null) {
-            info.set("config", config);
-        }
-        info.set("environment", JSON.valueToTree(ComputeEnvironment.current()));
-        info.put("training_seconds", trainingSeconds());
-        info.set("last_validation", JSON.valueToTree(lastValidation));
+        CheckpointInfo info = new CheckpointInfo(it, batches.position(), Double.isFinite(bestPsnr) ? bestPsnr : null,
+                bestIteration, config, ComputeEnvironment.current(), trainingSeconds(), lastValidation);
         CheckpointStore store = run.checkpoints();
         CheckpointStore.Saved saved = store.save(it, distiller.state(), StateDict.of(distiller.student()),
                 distiller.studentEma() == null ? null : StateDict.of(distiller.studentEma()), info);
@@ -224,10 +209,10 @@ public final class TrainingLoop {
         private TrainingBatches batches;
         private RunDirectory run;
         private long iterations;
-        private int logEvery = 100;
-        private int validateEvery = 5000;
-        private int checkpointEvery = 5000;
-        private int keepCheckpoints = 3;
+        private int logEvery = TrainingDefaults.LOG_EVERY;
+        private int validateEvery = TrainingDefaults.VALIDATE_EVERY;
+        private int checkpointEvery = TrainingDefaults.CHECKPOINT_EVERY;
+        private int keepCheckpoints = TrainingDefaults.KEEP_CHECKPOINTS;
         private final List<BenchmarkSet> validationSets = new ArrayList<>();
         private int tile;
         private TrainingHooks hooks = new TrainingHooks() { };
@@ -263,13 +248,16 @@ public final class TrainingLoop {
             return this;
         }
 
-        /** Log a metrics row every k steps (default 100). */
+        /** Log a metrics row every k steps (default {@link TrainingDefaults#LOG_EVERY}). */
         public Builder optLogEvery(int k) {
             this.logEvery = positive(k, "log_every");
             return this;
         }
 
-        /** Validate every k steps (default 5000) on these sets; the first set decides the best checkpoint. */
+        /**
+         * Validate every k steps (default {@link TrainingDefaults#VALIDATE_EVERY}) on these sets; the first set decides
+         * the best checkpoint.
+         */
         public Builder optValidation(List<BenchmarkSet> sets, int every, int tile) {
             this.validationSets.addAll(sets);
             this.validateEvery = positive(every, "val_every");
@@ -277,7 +265,10 @@ public final class TrainingLoop {
             return this;
         }
 
-        /** Save a checkpoint every k steps (default 5000) and keep the newest n (default 3; 0 keeps all). */
+        /**
+         * Save a checkpoint every k steps (default {@link TrainingDefaults#CHECKPOINT_EVERY}) and keep the newest n
+         * (default {@link TrainingDefaults#KEEP_CHECKPOINTS}; 0 keeps all).
+         */
         public Builder optCheckpoints(int every, int keep) {
             this.checkpointEvery = positive(every, "save_every");
             this.keepCheckpoints = keep;
@@ -310,18 +301,12 @@ public final class TrainingLoop {
          * @param info the checkpoint's metadata
          * @return this
          */
-        public Builder optResumedFrom(JsonNode info) {
-            JsonNode best = info.get("best_psnr");
-            if (best != null && best.isNumber()) {
-                optBest(best.asDouble(), info.path("best_iteration").asLong());
+        public Builder optResumedFrom(CheckpointInfo info) {
+            if (info.bestPsnr() != null) {
+                optBest(info.bestPsnr(), info.bestIteration());
             }
-            this.secondsBefore = info.path("training_seconds").asDouble(0);
-            List<MetricsLog.ValidationRow> rows = new ArrayList<>();
-            for (JsonNode r : info.path("last_validation")) {
-                rows.add(new MetricsLog.ValidationRow(r.path("iteration").asLong(), r.path("set").asText(),
-                        r.path("psnr").asDouble(), r.path("ssim").asDouble()));
-            }
-            this.validationBefore = rows;
+            this.secondsBefore = info.trainingSeconds();
+            this.validationBefore = info.lastValidation();
             return this;
         }
 

@@ -10,8 +10,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.dckd.backbones.BackboneConfig;
 import org.dckd.backbones.SrBackbone;
 import org.dckd.config.ConfigException;
@@ -45,17 +43,16 @@ class ShippedConfigsTest {
         }
         ExperimentConfig cfg = ExperimentConfig.load(file, List.of()).config();
         assertTrue(file.getFileName().toString().startsWith(cfg.name()), "name matches the file: " + cfg.name());
-        ObjectMapper mapper = ExperimentConfig.mapper(file);
-        BackboneConfig student = cfg.student().resolve(cfg.scale(), mapper, "student");
+        BackboneConfig student = cfg.studentBackbone();
         SrBackbone net = student.build();
         assertEquals(cfg.scale(), net.scale());
         if (cfg.teacher() != null) {
-            assertEquals(cfg.scale(), cfg.teacher().resolve(cfg.scale(), mapper, "teacher").build().scale());
+            assertEquals(cfg.scale(), cfg.teacherBackbone().build().scale());
         }
         for (LossTermConfig t : cfg.losses()) {
             t.build().close();
         }
-        if (!cfg.data().has("type")) {
+        if (cfg.data() instanceof DataConfig.Sources) {
             assertEquals(cfg.scale(), DataSources.trainingData(cfg).scale());
         }
     }

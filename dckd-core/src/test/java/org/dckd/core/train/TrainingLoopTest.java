@@ -87,7 +87,7 @@ class TrainingLoopTest {
         assertEquals(4, ck.saved().iteration());
         try (NDManager m = NDManager.newBaseManager(); Distiller d = distiller(m, 77)) {
             d.loadState(ck.trainingState());
-            int position = ck.info().get("data_position").asInt();
+            int position = ck.info().dataPosition().asInt();
             TrainingLoop.builder().setDistiller(d).setBatches(new IndexedBatches(position)).setRun(resumed)
                     .setIterations(8).optLogEvery(2).optCheckpoints(4, 0).build().run();
         }
