@@ -423,17 +423,17 @@ public final class Distiller implements AutoCloseable {
         private SrBackbone teacher;
         private final List<LossTerm> terms = new ArrayList<>();
         private NDManager manager;
-        private double lr = 1e-4;
-        private float beta1 = 0.9f;
-        private float beta2 = 0.99f;
-        private float eps = 1e-8f;
-        private float weightDecay;
-        private boolean decoupled;
-        private LearningRateSchedule schedule = LearningRateSchedule.Constant.of(0L);
-        private float emaDecay = 0.999f;
-        private boolean emaWarmup = true;
-        private float gradClip;
-        private long seed = 10;
+        private double lr = TrainingDefaults.LEARNING_RATE;
+        private float beta1 = (float) TrainingDefaults.BETA1;
+        private float beta2 = (float) TrainingDefaults.BETA2;
+        private float eps = (float) TrainingDefaults.EPS;
+        private float weightDecay = (float) TrainingDefaults.WEIGHT_DECAY;
+        private boolean decoupled = TrainingDefaults.DECOUPLED_WEIGHT_DECAY;
+        private LearningRateSchedule schedule = TrainingDefaults.schedule();
+        private float emaDecay = TrainingDefaults.EMA_DECAY;
+        private boolean emaWarmup = TrainingDefaults.EMA_WARMUP;
+        private float gradClip = TrainingDefaults.GRAD_CLIP;
+        private long seed = TrainingDefaults.SEED;
 
         private Builder() {}
 
@@ -467,7 +467,7 @@ public final class Distiller implements AutoCloseable {
             return this;
         }
 
-        /** Adam with the DCKD recipe's defaults: lr 1e-4, betas (0.9, 0.99), eps 1e-8, no weight decay. */
+        /** Adam (or AdamW: decoupled weight decay) settings; the defaults are {@link TrainingDefaults}' (the DCKD recipe). */
         public Builder optAdam(double lr, float beta1, float beta2, float eps, float weightDecay, boolean adamw) {
             this.lr = lr;
             this.beta1 = beta1;

@@ -27,7 +27,7 @@ import org.dckd.core.distill.TrainingDefaults;
 import org.dckd.core.train.TrainingBatches;
 import org.dckd.losses.LossTerm;
 import org.dckd.losses.LossTermConfig;
-import org.dckd.losses.LossTerms;
+import org.dckd.losses.catalog.LossTerms;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -13,7 +13,7 @@ import org.dckd.config.ConfigException;
 import org.dckd.core.config.DataConfig;
 import org.dckd.core.config.ExperimentConfig;
 import org.dckd.core.config.OptimizerType;
-import org.dckd.losses.LossTerms;
+import org.dckd.losses.catalog.LossTerms;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
