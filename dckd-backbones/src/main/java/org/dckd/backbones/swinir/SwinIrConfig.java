@@ -27,6 +27,9 @@ import org.dckd.backbones.BackboneConfig;
  * uses 2), {@code resi_connection} {@code 1conv}, {@code qkv_bias} true, {@code ape} false, {@code patch_norm} true,
  * {@code drop_path_rate} 0.1 (stochastic depth; only active in training), {@code padding} {@code reflect}.
  *
+ * <p>From Java: {@link #builder()}, with the same defaults ({@code setX} for the required values, {@code optX} for
+ * the others); {@link Builder#buildNetwork()} gives the network directly.
+ *
  * <p>{@code img_size} matters beyond the stored {@code attn_mask} buffers: as in the official code, when
  * {@code img_size <= window_size} every Swin block uses {@code img_size} as its window and no shift (see
  * {@link #blockWindowSize()} and {@link #shiftSize()}).
@@ -326,12 +329,13 @@ public record SwinIrConfig(
     }
 
     /**
-     * The JSON/YAML factory: absent optional keys take their defaults, absent required keys are errors.
+     * The YAML/JSON reader: absent optional keys keep the defaults of {@link Builder} (one place for both), absent
+     * required keys are errors naming the key. Java code uses {@link #builder()}.
      *
      * @throws IllegalArgumentException naming a missing or invalid field
      */
     @JsonCreator
-    static SwinIrConfig fromJson(
+    private static SwinIrConfig fromJson(
             @JsonProperty("scale") @JsonAlias("upscale") Integer scale,
             @JsonProperty("in_chans") Integer inChans,
             @JsonProperty("img_size") Integer imgSize,
@@ -427,12 +431,20 @@ public record SwinIrConfig(
                 .setUpsampler(Upsampler.PIXEL_SHUFFLE).optImgSize(48).build();
     }
 
-    /** A builder with every optional field at its default. */
+    /**
+     * A builder with every optional field at its default; the YAML reader takes its defaults from it.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder initialised from this config. */
+    /**
+     * A builder holding this config's values (to change some of them).
+     *
+     * @return a new builder
+     */
     public Builder toBuilder() {
         return new Builder(this);
     }
@@ -635,14 +647,35 @@ public record SwinIrConfig(
         }
 
         /**
-         * Validates and builds the config.
+         * The config record, equal to the one the YAML reader makes for the same keys.
          *
-         * @throws IllegalArgumentException naming a missing or invalid field
+         * @return the validated config
+         * @throws IllegalArgumentException naming a missing setter or an invalid field
          */
         public SwinIrConfig build() {
-            return new SwinIrConfig(required(scale, "scale"), inChans, imgSize, windowSize, imgRange,
-                    depths, required(embedDim, "embed_dim"), numHeads, mlpRatio, upsampler, resiConnection, qkvBias,
-                    ape, patchNorm, dropPathRate, padding);
+            return new SwinIrConfig(set(scale, "setScale", "the upscaling factor"), inChans, imgSize, windowSize,
+                    imgRange, set(depths, "setDepths", "Swin blocks per residual group"),
+                    set(embedDim, "setEmbedDim", "the feature channels"), set(numHeads, "setNumHeads",
+                            "attention heads per residual group"), mlpRatio,
+                    set(upsampler, "setUpsampler", "the reconstruction module"), resiConnection, qkvBias, ape,
+                    patchNorm, dropPathRate, padding);
+        }
+
+        /**
+         * A new, uninitialised network.
+         *
+         * @return {@code build().build()}
+         * @throws IllegalArgumentException naming a missing setter or an invalid field
+         */
+        public SwinIr buildNetwork() {
+            return build().build();
+        }
+
+        private static <T> T set(T value, String setter, String what) {
+            if (value == null) {
+                throw new IllegalArgumentException("swinir: " + setter + " is required (" + what + ")");
+            }
+            return value;
         }
     }
 }
