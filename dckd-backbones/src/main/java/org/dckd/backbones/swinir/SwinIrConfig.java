@@ -540,107 +540,197 @@ public record SwinIrConfig(
             padding = c.padding;
         }
 
-        /** Sets the upscaling factor (required). */
+        /**
+         * Sets the upscaling factor (required).
+         *
+         * @param scale the value
+         * @return this builder
+         */
         public Builder setScale(int scale) {
             this.scale = scale;
             return this;
         }
 
-        /** Sets the feature channels (required). */
+        /**
+         * Sets the feature channels (required).
+         *
+         * @param embedDim the value
+         * @return this builder
+         */
         public Builder setEmbedDim(int embedDim) {
             this.embedDim = embedDim;
             return this;
         }
 
-        /** Sets the Swin blocks per residual group (required). */
+        /**
+         * Sets the Swin blocks per residual group (required).
+         *
+         * @param depths the value
+         * @return this builder
+         */
         public Builder setDepths(List<Integer> depths) {
             this.depths = depths == null ? null : new ArrayList<>(depths);
             return this;
         }
 
-        /** Sets the Swin blocks per residual group (required). */
+        /**
+         * Sets the Swin blocks per residual group (required).
+         *
+         * @param depths the value
+         * @return this builder
+         */
         public Builder setDepths(int... depths) {
             return setDepths(Arrays.stream(depths).boxed().toList());
         }
 
-        /** Sets the attention heads per residual group (required). */
+        /**
+         * Sets the attention heads per residual group (required).
+         *
+         * @param numHeads the value
+         * @return this builder
+         */
         public Builder setNumHeads(List<Integer> numHeads) {
             this.numHeads = numHeads == null ? null : new ArrayList<>(numHeads);
             return this;
         }
 
-        /** Sets the attention heads per residual group (required). */
+        /**
+         * Sets the attention heads per residual group (required).
+         *
+         * @param numHeads the value
+         * @return this builder
+         */
         public Builder setNumHeads(int... numHeads) {
             return setNumHeads(Arrays.stream(numHeads).boxed().toList());
         }
 
-        /** Sets the reconstruction module (required). */
+        /**
+         * Sets the reconstruction module (required).
+         *
+         * @param upsampler the value
+         * @return this builder
+         */
         public Builder setUpsampler(Upsampler upsampler) {
             this.upsampler = upsampler;
             return this;
         }
 
-        /** Sets the input channels (default 3). */
+        /**
+         * Sets the input channels (default 3).
+         *
+         * @param inChans the value
+         * @return this builder
+         */
         public Builder optInChans(int inChans) {
             this.inChans = inChans;
             return this;
         }
 
-        /** Sets the construction-time image size (default 64). */
+        /**
+         * Sets the construction-time image size (default 64).
+         *
+         * @param imgSize the value
+         * @return this builder
+         */
         public Builder optImgSize(int imgSize) {
             this.imgSize = imgSize;
             return this;
         }
 
-        /** Sets the window size (default 8). */
+        /**
+         * Sets the window size (default 8).
+         *
+         * @param windowSize the value
+         * @return this builder
+         */
         public Builder optWindowSize(int windowSize) {
             this.windowSize = windowSize;
             return this;
         }
 
-        /** Sets the image range (default 1.0). */
+        /**
+         * Sets the image range (default 1.0).
+         *
+         * @param imgRange the value
+         * @return this builder
+         */
         public Builder optImgRange(double imgRange) {
             this.imgRange = imgRange;
             return this;
         }
 
-        /** Sets the MLP ratio (default 2). */
+        /**
+         * Sets the MLP ratio (default 2).
+         *
+         * @param mlpRatio the value
+         * @return this builder
+         */
         public Builder optMlpRatio(double mlpRatio) {
             this.mlpRatio = mlpRatio;
             return this;
         }
 
-        /** Sets the residual connection (default {@code 1conv}). */
+        /**
+         * Sets the residual connection (default {@code 1conv}).
+         *
+         * @param resiConnection the value
+         * @return this builder
+         */
         public Builder optResiConnection(ResiConnection resiConnection) {
             this.resiConnection = resiConnection;
             return this;
         }
 
-        /** Sets whether qkv has a bias (default true). */
+        /**
+         * Sets whether qkv has a bias (default true).
+         *
+         * @param qkvBias the value
+         * @return this builder
+         */
         public Builder optQkvBias(boolean qkvBias) {
             this.qkvBias = qkvBias;
             return this;
         }
 
-        /** Sets whether an absolute position embedding is used (default false). */
+        /**
+         * Sets whether an absolute position embedding is used (default false).
+         *
+         * @param ape the value
+         * @return this builder
+         */
         public Builder optApe(boolean ape) {
             this.ape = ape;
             return this;
         }
 
-        /** Sets whether the patch embedding is normalised (default true). */
+        /**
+         * Sets whether the patch embedding is normalised (default true).
+         *
+         * @param patchNorm the value
+         * @return this builder
+         */
         public Builder optPatchNorm(boolean patchNorm) {
             this.patchNorm = patchNorm;
             return this;
         }
 
-        /** Sets the stochastic-depth rate (default 0.1; training only). */
+        /**
+         * Sets the stochastic-depth rate (default 0.1; training only).
+         *
+         * @param dropPathRate the value
+         * @return this builder
+         */
         public Builder optDropPathRate(double dropPathRate) {
             this.dropPathRate = dropPathRate;
             return this;
         }
 
-        /** Sets the padding convention (default {@code reflect}). */
+        /**
+         * Sets the padding convention (default {@code reflect}).
+         *
+         * @param padding the value
+         * @return this builder
+         */
         public Builder optPadding(Padding padding) {
             this.padding = padding;
             return this;
