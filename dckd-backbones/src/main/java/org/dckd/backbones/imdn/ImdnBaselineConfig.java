@@ -61,7 +61,7 @@ public record ImdnBaselineConfig(
             @JsonProperty("blocks") Integer blocks,
             @JsonProperty("distilled") Integer distilled,
             @JsonProperty("input_range") Float inputRange) {
-        return builder().fromJson(scale, features, blocks, distilled, inputRange);
+        return builder().withValues(scale, features, blocks, distilled, inputRange).build();
     }
 
     /**
@@ -80,8 +80,7 @@ public record ImdnBaselineConfig(
      * @return a new builder
      */
     public Builder toBuilder() {
-        return builder().setScale(scale).optFeatures(features).optBlocks(blocks).optDistilled(distilled)
-                .optInputRange(inputRange);
+        return builder().withValues(scale, features, blocks, distilled, inputRange);
     }
 
     /**

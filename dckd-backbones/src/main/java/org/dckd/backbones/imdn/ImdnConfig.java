@@ -68,7 +68,7 @@ public record ImdnConfig(
             @JsonProperty("blocks") Integer blocks,
             @JsonProperty("distilled") Integer distilled,
             @JsonProperty("input_range") Float inputRange) {
-        return builder().fromJson(scale, features, blocks, distilled, inputRange);
+        return builder().withValues(scale, features, blocks, distilled, inputRange).build();
     }
 
     /**
@@ -87,8 +87,7 @@ public record ImdnConfig(
      * @return a new builder
      */
     public Builder toBuilder() {
-        return builder().setScale(scale).optFeatures(features).optBlocks(blocks).optDistilled(distilled)
-                .optInputRange(inputRange);
+        return builder().withValues(scale, features, blocks, distilled, inputRange);
     }
 
     /**

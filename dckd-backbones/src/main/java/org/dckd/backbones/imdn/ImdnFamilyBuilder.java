@@ -135,10 +135,12 @@ public abstract class ImdnFamilyBuilder<B extends ImdnFamilyBuilder<B, C>, C ext
     }
 
     /**
-     * The YAML/JSON reader's path: the given keys over this builder's defaults; a missing {@code scale} is named by
-     * its key.
+     * Applies the values that are given (the YAML reader's keys, or a config's values for {@code toBuilder()}) over
+     * this builder's defaults.
+     *
+     * @throws IllegalArgumentException naming the {@code scale} key when it is missing
      */
-    C fromJson(Integer scaleKey, Integer featuresKey, Integer blocksKey, Integer distilledKey, Float inputRangeKey) {
+    B withValues(Integer scaleKey, Integer featuresKey, Integer blocksKey, Integer distilledKey, Float inputRangeKey) {
         if (scaleKey == null) {
             throw new IllegalArgumentException(type + " config: scale is required");
         }
@@ -155,6 +157,6 @@ public abstract class ImdnFamilyBuilder<B extends ImdnFamilyBuilder<B, C>, C ext
         if (inputRangeKey != null) {
             optInputRange(inputRangeKey);
         }
-        return build();
+        return self();
     }
 }
