@@ -41,8 +41,9 @@ class BackboneGradientGcTest {
     @ValueSource(strings = {"rlfn", "imdn", "swinir"})
     void backboneGradientsDoNotDependOnGarbageCollection(String type) {
         BackboneConfig config = switch (type) {
-            case "rlfn" -> RlfnConfig.of(2, 8, null, 1, 4, 255f);
-            case "imdn" -> ImdnConfig.of(2, 16, 1, null, 255f);
+            case "rlfn" -> RlfnConfig.builder().setScale(2).optFeatureChannels(8).optBlocks(1).optEsaChannels(4)
+                    .build();
+            case "imdn" -> ImdnConfig.builder().setScale(2).optFeatures(16).optBlocks(1).optInputRange(255f).build();
             default -> SwinIrConfig.builder().setScale(2).setEmbedDim(12).setDepths(2).setNumHeads(2).optWindowSize(4)
                     .optImgSize(16).setUpsampler(Upsampler.PIXEL_SHUFFLE).optImgRange(255).optDropPathRate(0.2)
                     .build();

@@ -14,6 +14,10 @@ import org.dckd.backbones.BackboneConfig;
  * {@code features} [64], {@code blocks} [8], {@code distilled} [features / 4], {@code input_range} [1]. Preset:
  * {@link #ntire2022}.
  *
+ * <p>From Java: {@link #builder()}, with the same defaults, e.g.
+ * {@code ImdnBaselineConfig.builder().setScale(4).optFeatures(32).build()}; {@link Builder#buildNetwork()} gives the
+ * network directly.
+ *
  * @param scale the upscaling factor (at least 1)
  * @param features the feature width
  * @param blocks the number of IMD blocks
@@ -47,29 +51,36 @@ public record ImdnBaselineConfig(
     }
 
     /**
-     * The JSON creator: fills in the documented defaults for missing fields.
-     *
-     * @param scale required
-     * @param features default 64
-     * @param blocks default 8
-     * @param distilled default {@code features / 4}
-     * @param inputRange default 1
-     * @return the config
-     * @throws IllegalArgumentException if {@code scale} is missing or a field is invalid
+     * The YAML/JSON reader: missing keys keep the defaults of {@link Builder} (one place for both). Java code uses
+     * {@link #builder()}.
      */
     @JsonCreator
-    public static ImdnBaselineConfig of(
+    private static ImdnBaselineConfig fromJson(
             @JsonProperty("scale") Integer scale,
             @JsonProperty("features") Integer features,
             @JsonProperty("blocks") Integer blocks,
             @JsonProperty("distilled") Integer distilled,
             @JsonProperty("input_range") Float inputRange) {
-        if (scale == null) {
-            throw new IllegalArgumentException("imdn_baseline config: scale is required");
-        }
-        int f = features == null ? DEFAULT_FEATURES : features;
-        return new ImdnBaselineConfig(scale, f, blocks == null ? DEFAULT_BLOCKS : blocks,
-                distilled == null ? f / 4 : distilled, inputRange == null ? DEFAULT_INPUT_RANGE : inputRange);
+        return builder().withValues(scale, features, blocks, distilled, inputRange).build();
+    }
+
+    /**
+     * A builder with every optional value at its default (see {@link ImdnFamilyBuilder}); the YAML reader takes its
+     * defaults from it.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A builder holding this config's values (to change some of them).
+     *
+     * @return a new builder
+     */
+    public Builder toBuilder() {
+        return builder().withValues(scale, features, blocks, distilled, inputRange);
     }
 
     /**
@@ -79,8 +90,7 @@ public record ImdnBaselineConfig(
      * @return the config
      */
     public static ImdnBaselineConfig ntire2022(int scale) {
-        return new ImdnBaselineConfig(scale, DEFAULT_FEATURES, DEFAULT_BLOCKS, DEFAULT_FEATURES / 4,
-                DEFAULT_INPUT_RANGE);
+        return builder().setScale(scale).build();
     }
 
     /**
@@ -96,5 +106,32 @@ public record ImdnBaselineConfig(
     @Override
     public ImdnBaseline build() {
         return new ImdnBaseline(this);
+    }
+
+    /**
+     * Builds an {@link ImdnBaselineConfig}: {@code setScale} is required; {@code optFeatures}
+     * ({@value #DEFAULT_FEATURES}), {@code optBlocks} ({@value #DEFAULT_BLOCKS}), {@code optDistilled} (features / 4)
+     * and {@code optInputRange} (1) are optional.
+     */
+    public static final class Builder extends ImdnFamilyBuilder<Builder, ImdnBaselineConfig> {
+
+        private Builder() {
+            super("imdn_baseline", DEFAULT_FEATURES, DEFAULT_BLOCKS, DEFAULT_INPUT_RANGE);
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        @Override
+        protected ImdnBaselineConfig newConfig(int distilledChannels) {
+            return new ImdnBaselineConfig(scale, features, blocks, distilledChannels, inputRange);
+        }
+
+        @Override
+        public ImdnBaseline buildNetwork() {
+            return build().build();
+        }
     }
 }

@@ -13,6 +13,10 @@ import org.dckd.backbones.BackboneConfig;
  * <p>JSON ({@code type: imdn}, snake_case keys, defaults in brackets): {@code scale} (required), {@code features}
  * [64], {@code blocks} [6], {@code distilled} [features / 4], {@code input_range} [1]. Preset: {@link #official}.
  *
+ * <p>From Java: {@link #builder()}, with the same defaults, e.g.
+ * {@code ImdnConfig.builder().setScale(4).optBlocks(4).build()}; {@link Builder#buildNetwork()} gives the network
+ * directly.
+ *
  * @param scale the upscaling factor (at least 1)
  * @param features the feature width between blocks
  * @param blocks the number of information multi-distillation blocks ({@code IMDB1..IMDBk})
@@ -54,29 +58,36 @@ public record ImdnConfig(
     }
 
     /**
-     * The JSON creator: fills in the documented defaults for missing fields.
-     *
-     * @param scale required
-     * @param features default 64
-     * @param blocks default 6
-     * @param distilled default {@code features / 4}
-     * @param inputRange default 1
-     * @return the config
-     * @throws IllegalArgumentException if {@code scale} is missing or a field is invalid
+     * The YAML/JSON reader: missing keys keep the defaults of {@link Builder} (one place for both). Java code uses
+     * {@link #builder()}.
      */
     @JsonCreator
-    public static ImdnConfig of(
+    private static ImdnConfig fromJson(
             @JsonProperty("scale") Integer scale,
             @JsonProperty("features") Integer features,
             @JsonProperty("blocks") Integer blocks,
             @JsonProperty("distilled") Integer distilled,
             @JsonProperty("input_range") Float inputRange) {
-        if (scale == null) {
-            throw new IllegalArgumentException("imdn config: scale is required");
-        }
-        int f = features == null ? DEFAULT_FEATURES : features;
-        return new ImdnConfig(scale, f, blocks == null ? DEFAULT_BLOCKS : blocks,
-                distilled == null ? f / 4 : distilled, inputRange == null ? DEFAULT_INPUT_RANGE : inputRange);
+        return builder().withValues(scale, features, blocks, distilled, inputRange).build();
+    }
+
+    /**
+     * A builder with every optional value at its default (see {@link ImdnFamilyBuilder}); the YAML reader takes its
+     * defaults from it.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A builder holding this config's values (to change some of them).
+     *
+     * @return a new builder
+     */
+    public Builder toBuilder() {
+        return builder().withValues(scale, features, blocks, distilled, inputRange);
     }
 
     /**
@@ -86,7 +97,7 @@ public record ImdnConfig(
      * @return the config
      */
     public static ImdnConfig official(int scale) {
-        return new ImdnConfig(scale, DEFAULT_FEATURES, DEFAULT_BLOCKS, DEFAULT_FEATURES / 4, DEFAULT_INPUT_RANGE);
+        return builder().setScale(scale).build();
     }
 
     /**
@@ -102,5 +113,32 @@ public record ImdnConfig(
     @Override
     public Imdn build() {
         return new Imdn(this);
+    }
+
+    /**
+     * Builds an {@link ImdnConfig}: {@code setScale} is required; {@code optFeatures}
+     * ({@value #DEFAULT_FEATURES}), {@code optBlocks} ({@value #DEFAULT_BLOCKS}), {@code optDistilled} (features / 4)
+     * and {@code optInputRange} (1) are optional.
+     */
+    public static final class Builder extends ImdnFamilyBuilder<Builder, ImdnConfig> {
+
+        private Builder() {
+            super("imdn", DEFAULT_FEATURES, DEFAULT_BLOCKS, DEFAULT_INPUT_RANGE);
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        @Override
+        protected ImdnConfig newConfig(int distilledChannels) {
+            return new ImdnConfig(scale, features, blocks, distilledChannels, inputRange);
+        }
+
+        @Override
+        public Imdn buildNetwork() {
+            return build().build();
+        }
     }
 }

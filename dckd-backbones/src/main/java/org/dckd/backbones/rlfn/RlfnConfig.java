@@ -13,6 +13,10 @@ import org.dckd.backbones.BackboneConfig;
  * {@code feature_channels} [52], {@code mid_channels} [= feature_channels], {@code blocks} [6],
  * {@code esa_channels} [16], {@code input_range} [255]. Presets: {@link #rlfn}, {@link #rlfnS}, {@link #rlfnNtire}.
  *
+ * <p>From Java: {@link #builder()}, with the same defaults, e.g.
+ * {@code RlfnConfig.builder().setScale(4).optFeatureChannels(48).build()}; {@link Builder#buildNetwork()} gives the
+ * network directly.
+ *
  * @param scale the upscaling factor (at least 1)
  * @param featureChannels the feature width C between blocks
  * @param midChannels the width inside each block's 3x3 convolutions
@@ -60,19 +64,11 @@ public record RlfnConfig(
     }
 
     /**
-     * The JSON creator: fills in the documented defaults for missing fields.
-     *
-     * @param scale required
-     * @param featureChannels default 52
-     * @param midChannels default {@code featureChannels}
-     * @param blocks default 6
-     * @param esaChannels default 16
-     * @param inputRange default 255
-     * @return the config
-     * @throws IllegalArgumentException if {@code scale} is missing or a field is invalid
+     * The YAML/JSON reader: missing keys keep the defaults of {@link Builder} (one place for both). Java code uses
+     * {@link #builder()}.
      */
     @JsonCreator
-    public static RlfnConfig of(
+    private static RlfnConfig fromJson(
             @JsonProperty("scale") Integer scale,
             @JsonProperty("feature_channels") Integer featureChannels,
             @JsonProperty("mid_channels") Integer midChannels,
@@ -82,11 +78,45 @@ public record RlfnConfig(
         if (scale == null) {
             throw new IllegalArgumentException("rlfn config: scale is required");
         }
-        int c = featureChannels == null ? DEFAULT_FEATURE_CHANNELS : featureChannels;
-        return new RlfnConfig(scale, c, midChannels == null ? c : midChannels,
-                blocks == null ? DEFAULT_BLOCKS : blocks,
-                esaChannels == null ? DEFAULT_ESA_CHANNELS : esaChannels,
-                inputRange == null ? DEFAULT_INPUT_RANGE : inputRange);
+        Builder builder = builder().setScale(scale);
+        if (featureChannels != null) {
+            builder.optFeatureChannels(featureChannels);
+        }
+        if (midChannels != null) {
+            builder.optMidChannels(midChannels);
+        }
+        if (blocks != null) {
+            builder.optBlocks(blocks);
+        }
+        if (esaChannels != null) {
+            builder.optEsaChannels(esaChannels);
+        }
+        if (inputRange != null) {
+            builder.optInputRange(inputRange);
+        }
+        return builder.build();
+    }
+
+    /**
+     * A builder with every optional value at its default: {@code setScale} is required; {@code optFeatureChannels}
+     * ({@value #DEFAULT_FEATURE_CHANNELS}), {@code optMidChannels} (= feature channels), {@code optBlocks}
+     * ({@value #DEFAULT_BLOCKS}), {@code optEsaChannels} ({@value #DEFAULT_ESA_CHANNELS}) and {@code optInputRange}
+     * (255) are optional. The YAML reader takes its defaults from this builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A builder holding this config's values (to change some of them).
+     *
+     * @return a new builder
+     */
+    public Builder toBuilder() {
+        return builder().setScale(scale).optFeatureChannels(featureChannels).optMidChannels(midChannels)
+                .optBlocks(blocks).optEsaChannels(esaChannels).optInputRange(inputRange);
     }
 
     /**
@@ -96,7 +126,7 @@ public record RlfnConfig(
      * @return the config
      */
     public static RlfnConfig rlfn(int scale) {
-        return new RlfnConfig(scale, 52, 52, 6, DEFAULT_ESA_CHANNELS, DEFAULT_INPUT_RANGE);
+        return builder().setScale(scale).build();
     }
 
     /**
@@ -106,7 +136,7 @@ public record RlfnConfig(
      * @return the config
      */
     public static RlfnConfig rlfnS(int scale) {
-        return new RlfnConfig(scale, 48, 48, 6, DEFAULT_ESA_CHANNELS, DEFAULT_INPUT_RANGE);
+        return builder().setScale(scale).optFeatureChannels(48).build();
     }
 
     /**
@@ -117,7 +147,7 @@ public record RlfnConfig(
      * @return the config
      */
     public static RlfnConfig rlfnNtire(int scale) {
-        return new RlfnConfig(scale, 46, 48, 4, DEFAULT_ESA_CHANNELS, DEFAULT_INPUT_RANGE);
+        return builder().setScale(scale).optFeatureChannels(46).optMidChannels(48).optBlocks(4).build();
     }
 
     /**
@@ -133,6 +163,112 @@ public record RlfnConfig(
     @Override
     public Rlfn build() {
         return new Rlfn(this);
+    }
+
+    /**
+     * Builds an {@link RlfnConfig}: {@code setScale} is required, every other value is optional ({@code optX}) with the
+     * documented default.
+     */
+    public static final class Builder {
+
+        private Integer scale;
+        private int featureChannels = DEFAULT_FEATURE_CHANNELS;
+        private Integer midChannels;
+        private int blocks = DEFAULT_BLOCKS;
+        private int esaChannels = DEFAULT_ESA_CHANNELS;
+        private float inputRange = DEFAULT_INPUT_RANGE;
+
+        private Builder() {}
+
+        /**
+         * Sets the upscaling factor (required).
+         *
+         * @param value at least 1
+         * @return this builder
+         */
+        public Builder setScale(int value) {
+            scale = value;
+            return this;
+        }
+
+        /**
+         * Sets the feature width C between blocks (default {@value RlfnConfig#DEFAULT_FEATURE_CHANNELS}).
+         *
+         * @param value at least 1
+         * @return this builder
+         */
+        public Builder optFeatureChannels(int value) {
+            featureChannels = value;
+            return this;
+        }
+
+        /**
+         * Sets the width inside each block's 3x3 convolutions (default: the feature width).
+         *
+         * @param value at least 1
+         * @return this builder
+         */
+        public Builder optMidChannels(int value) {
+            midChannels = value;
+            return this;
+        }
+
+        /**
+         * Sets the number of residual local feature blocks (default {@value RlfnConfig#DEFAULT_BLOCKS}).
+         *
+         * @param value 1 .. {@value RlfnConfig#MAX_BLOCKS}
+         * @return this builder
+         */
+        public Builder optBlocks(int value) {
+            blocks = value;
+            return this;
+        }
+
+        /**
+         * Sets the width of the enhanced spatial attention branch (default {@value RlfnConfig#DEFAULT_ESA_CHANNELS}).
+         *
+         * @param value at least 1
+         * @return this builder
+         */
+        public Builder optEsaChannels(int value) {
+            esaChannels = value;
+            return this;
+        }
+
+        /**
+         * Sets the value range of input and output (default 255, what the official weights expect; 1 for [0, 1]).
+         *
+         * @param value positive and finite
+         * @return this builder
+         */
+        public Builder optInputRange(float value) {
+            inputRange = value;
+            return this;
+        }
+
+        /**
+         * The config record, equal to the one the YAML reader makes for the same keys.
+         *
+         * @return the validated config
+         * @throws IllegalArgumentException naming the missing setter or the offending field
+         */
+        public RlfnConfig build() {
+            if (scale == null) {
+                throw new IllegalArgumentException("rlfn config: setScale is required (the upscaling factor)");
+            }
+            return new RlfnConfig(scale, featureChannels, midChannels == null ? featureChannels : midChannels, blocks,
+                    esaChannels, inputRange);
+        }
+
+        /**
+         * A new, uninitialised network.
+         *
+         * @return {@code build().build()}
+         * @throws IllegalArgumentException naming the missing setter or the offending field
+         */
+        public Rlfn buildNetwork() {
+            return build().build();
+        }
     }
 
     private static void requireAtLeast(String field, int value, int min) {

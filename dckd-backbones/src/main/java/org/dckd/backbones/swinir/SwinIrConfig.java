@@ -27,6 +27,9 @@ import org.dckd.backbones.BackboneConfig;
  * uses 2), {@code resi_connection} {@code 1conv}, {@code qkv_bias} true, {@code ape} false, {@code patch_norm} true,
  * {@code drop_path_rate} 0.1 (stochastic depth; only active in training), {@code padding} {@code reflect}.
  *
+ * <p>From Java: {@link #builder()}, with the same defaults ({@code setX} for the required values, {@code optX} for
+ * the others); {@link Builder#buildNetwork()} gives the network directly.
+ *
  * <p>{@code img_size} matters beyond the stored {@code attn_mask} buffers: as in the official code, when
  * {@code img_size <= window_size} every Swin block uses {@code img_size} as its window and no shift (see
  * {@link #blockWindowSize()} and {@link #shiftSize()}).
@@ -326,12 +329,13 @@ public record SwinIrConfig(
     }
 
     /**
-     * The JSON/YAML factory: absent optional keys take their defaults, absent required keys are errors.
+     * The YAML/JSON reader: absent optional keys keep the defaults of {@link Builder} (one place for both), absent
+     * required keys are errors naming the key. Java code uses {@link #builder()}.
      *
      * @throws IllegalArgumentException naming a missing or invalid field
      */
     @JsonCreator
-    static SwinIrConfig fromJson(
+    private static SwinIrConfig fromJson(
             @JsonProperty("scale") @JsonAlias("upscale") Integer scale,
             @JsonProperty("in_chans") Integer inChans,
             @JsonProperty("img_size") Integer imgSize,
@@ -427,12 +431,20 @@ public record SwinIrConfig(
                 .setUpsampler(Upsampler.PIXEL_SHUFFLE).optImgSize(48).build();
     }
 
-    /** A builder with every optional field at its default. */
+    /**
+     * A builder with every optional field at its default; the YAML reader takes its defaults from it.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder initialised from this config. */
+    /**
+     * A builder holding this config's values (to change some of them).
+     *
+     * @return a new builder
+     */
     public Builder toBuilder() {
         return new Builder(this);
     }
@@ -528,121 +540,232 @@ public record SwinIrConfig(
             padding = c.padding;
         }
 
-        /** Sets the upscaling factor (required). */
+        /**
+         * Sets the upscaling factor (required).
+         *
+         * @param scale the value
+         * @return this builder
+         */
         public Builder setScale(int scale) {
             this.scale = scale;
             return this;
         }
 
-        /** Sets the feature channels (required). */
+        /**
+         * Sets the feature channels (required).
+         *
+         * @param embedDim the value
+         * @return this builder
+         */
         public Builder setEmbedDim(int embedDim) {
             this.embedDim = embedDim;
             return this;
         }
 
-        /** Sets the Swin blocks per residual group (required). */
+        /**
+         * Sets the Swin blocks per residual group (required).
+         *
+         * @param depths the value
+         * @return this builder
+         */
         public Builder setDepths(List<Integer> depths) {
             this.depths = depths == null ? null : new ArrayList<>(depths);
             return this;
         }
 
-        /** Sets the Swin blocks per residual group (required). */
+        /**
+         * Sets the Swin blocks per residual group (required).
+         *
+         * @param depths the value
+         * @return this builder
+         */
         public Builder setDepths(int... depths) {
             return setDepths(Arrays.stream(depths).boxed().toList());
         }
 
-        /** Sets the attention heads per residual group (required). */
+        /**
+         * Sets the attention heads per residual group (required).
+         *
+         * @param numHeads the value
+         * @return this builder
+         */
         public Builder setNumHeads(List<Integer> numHeads) {
             this.numHeads = numHeads == null ? null : new ArrayList<>(numHeads);
             return this;
         }
 
-        /** Sets the attention heads per residual group (required). */
+        /**
+         * Sets the attention heads per residual group (required).
+         *
+         * @param numHeads the value
+         * @return this builder
+         */
         public Builder setNumHeads(int... numHeads) {
             return setNumHeads(Arrays.stream(numHeads).boxed().toList());
         }
 
-        /** Sets the reconstruction module (required). */
+        /**
+         * Sets the reconstruction module (required).
+         *
+         * @param upsampler the value
+         * @return this builder
+         */
         public Builder setUpsampler(Upsampler upsampler) {
             this.upsampler = upsampler;
             return this;
         }
 
-        /** Sets the input channels (default 3). */
+        /**
+         * Sets the input channels (default 3).
+         *
+         * @param inChans the value
+         * @return this builder
+         */
         public Builder optInChans(int inChans) {
             this.inChans = inChans;
             return this;
         }
 
-        /** Sets the construction-time image size (default 64). */
+        /**
+         * Sets the construction-time image size (default 64).
+         *
+         * @param imgSize the value
+         * @return this builder
+         */
         public Builder optImgSize(int imgSize) {
             this.imgSize = imgSize;
             return this;
         }
 
-        /** Sets the window size (default 8). */
+        /**
+         * Sets the window size (default 8).
+         *
+         * @param windowSize the value
+         * @return this builder
+         */
         public Builder optWindowSize(int windowSize) {
             this.windowSize = windowSize;
             return this;
         }
 
-        /** Sets the image range (default 1.0). */
+        /**
+         * Sets the image range (default 1.0).
+         *
+         * @param imgRange the value
+         * @return this builder
+         */
         public Builder optImgRange(double imgRange) {
             this.imgRange = imgRange;
             return this;
         }
 
-        /** Sets the MLP ratio (default 2). */
+        /**
+         * Sets the MLP ratio (default 2).
+         *
+         * @param mlpRatio the value
+         * @return this builder
+         */
         public Builder optMlpRatio(double mlpRatio) {
             this.mlpRatio = mlpRatio;
             return this;
         }
 
-        /** Sets the residual connection (default {@code 1conv}). */
+        /**
+         * Sets the residual connection (default {@code 1conv}).
+         *
+         * @param resiConnection the value
+         * @return this builder
+         */
         public Builder optResiConnection(ResiConnection resiConnection) {
             this.resiConnection = resiConnection;
             return this;
         }
 
-        /** Sets whether qkv has a bias (default true). */
+        /**
+         * Sets whether qkv has a bias (default true).
+         *
+         * @param qkvBias the value
+         * @return this builder
+         */
         public Builder optQkvBias(boolean qkvBias) {
             this.qkvBias = qkvBias;
             return this;
         }
 
-        /** Sets whether an absolute position embedding is used (default false). */
+        /**
+         * Sets whether an absolute position embedding is used (default false).
+         *
+         * @param ape the value
+         * @return this builder
+         */
         public Builder optApe(boolean ape) {
             this.ape = ape;
             return this;
         }
 
-        /** Sets whether the patch embedding is normalised (default true). */
+        /**
+         * Sets whether the patch embedding is normalised (default true).
+         *
+         * @param patchNorm the value
+         * @return this builder
+         */
         public Builder optPatchNorm(boolean patchNorm) {
             this.patchNorm = patchNorm;
             return this;
         }
 
-        /** Sets the stochastic-depth rate (default 0.1; training only). */
+        /**
+         * Sets the stochastic-depth rate (default 0.1; training only).
+         *
+         * @param dropPathRate the value
+         * @return this builder
+         */
         public Builder optDropPathRate(double dropPathRate) {
             this.dropPathRate = dropPathRate;
             return this;
         }
 
-        /** Sets the padding convention (default {@code reflect}). */
+        /**
+         * Sets the padding convention (default {@code reflect}).
+         *
+         * @param padding the value
+         * @return this builder
+         */
         public Builder optPadding(Padding padding) {
             this.padding = padding;
             return this;
         }
 
         /**
-         * Validates and builds the config.
+         * The config record, equal to the one the YAML reader makes for the same keys.
          *
-         * @throws IllegalArgumentException naming a missing or invalid field
+         * @return the validated config
+         * @throws IllegalArgumentException naming a missing setter or an invalid field
          */
         public SwinIrConfig build() {
-            return new SwinIrConfig(required(scale, "scale"), inChans, imgSize, windowSize, imgRange,
-                    depths, required(embedDim, "embed_dim"), numHeads, mlpRatio, upsampler, resiConnection, qkvBias,
-                    ape, patchNorm, dropPathRate, padding);
+            return new SwinIrConfig(set(scale, "setScale", "the upscaling factor"), inChans, imgSize, windowSize,
+                    imgRange, set(depths, "setDepths", "Swin blocks per residual group"),
+                    set(embedDim, "setEmbedDim", "the feature channels"), set(numHeads, "setNumHeads",
+                            "attention heads per residual group"), mlpRatio,
+                    set(upsampler, "setUpsampler", "the reconstruction module"), resiConnection, qkvBias, ape,
+                    patchNorm, dropPathRate, padding);
+        }
+
+        /**
+         * A new, uninitialised network.
+         *
+         * @return {@code build().build()}
+         * @throws IllegalArgumentException naming a missing setter or an invalid field
+         */
+        public SwinIr buildNetwork() {
+            return build().build();
+        }
+
+        private static <T> T set(T value, String setter, String what) {
+            if (value == null) {
+                throw new IllegalArgumentException("swinir: " + setter + " is required (" + what + ")");
+            }
+            return value;
         }
     }
 }

@@ -85,4 +85,61 @@ class ImdnConfigTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, r::run);
         assertTrue(e.getMessage().contains(field), e.getMessage());
     }
+
+    @Test
+    void theBuildersHaveTheYamlDefaults() throws Exception {
+        ObjectMapper m = mapper();
+        assertEquals(m.readValue("{\"type\":\"imdn\",\"scale\":3}", BackboneConfig.class),
+                ImdnConfig.builder().setScale(3).build());
+        assertEquals(m.readValue("{\"type\":\"imdn\",\"scale\":2,\"features\":32}", BackboneConfig.class),
+                ImdnConfig.builder().setScale(2).optFeatures(32).build());
+        assertEquals(new ImdnConfig(2, 32, 6, 8, 1f), ImdnConfig.builder().setScale(2).optFeatures(32).build());
+        assertEquals(m.readValue("{\"type\":\"imdn_baseline\",\"scale\":3}", BackboneConfig.class),
+                ImdnBaselineConfig.builder().setScale(3).build());
+        assertEquals(m.readValue("{\"type\":\"imdn_baseline\",\"scale\":4,\"features\":40}",
+                BackboneConfig.class), ImdnBaselineConfig.builder().setScale(4).optFeatures(40).build());
+        assertEquals(new ImdnConfig(3, 48, 4, 8, 255f), ImdnConfig.builder().setScale(3).optFeatures(48).optBlocks(4)
+                .optDistilled(8).optInputRange(255).build());
+    }
+
+    @Test
+    void presetsAreTheBuildersWithTheDocumentedValues() {
+        for (int scale : new int[] {2, 3, 4}) {
+            assertEquals(ImdnConfig.builder().setScale(scale).optFeatures(64).optBlocks(6).optDistilled(16)
+                    .optInputRange(1).build(), ImdnConfig.official(scale));
+            assertEquals(new ImdnConfig(scale, 64, 6, 16, 1f), ImdnConfig.official(scale));
+            assertEquals(ImdnBaselineConfig.builder().setScale(scale).optFeatures(64).optBlocks(8).optDistilled(16)
+                    .optInputRange(1).build(), ImdnBaselineConfig.ntire2022(scale));
+            assertEquals(new ImdnBaselineConfig(scale, 64, 8, 16, 1f), ImdnBaselineConfig.ntire2022(scale));
+        }
+    }
+
+    @Test
+    void toBuilderKeepsEveryValue() {
+        ImdnConfig c = new ImdnConfig(3, 48, 4, 8, 255f);
+        assertEquals(c, c.toBuilder().build());
+        assertEquals(c.withScale(2), c.toBuilder().setScale(2).build());
+        ImdnBaselineConfig b = new ImdnBaselineConfig(4, 40, 2, 12, 1f);
+        assertEquals(b, b.toBuilder().build());
+    }
+
+    @Test
+    void theBuildersNameTheMissingSetterAndTheInvalidField() {
+        assertMessage("imdn config: setScale", () -> ImdnConfig.builder().optFeatures(32).build());
+        assertMessage("imdn_baseline config: setScale", () -> ImdnBaselineConfig.builder().buildNetwork());
+        assertMessage("features", () -> ImdnConfig.builder().setScale(4).optFeatures(1).build());
+        assertMessage("blocks", () -> ImdnConfig.builder().setScale(4).optBlocks(0).build());
+        assertMessage("distilled", () -> ImdnConfig.builder().setScale(4).optDistilled(3).build());
+        assertMessage("input_range", () -> ImdnConfig.builder().setScale(4).optInputRange(-1).build());
+        assertMessage("distilled", () -> ImdnBaselineConfig.builder().setScale(4).optDistilled(64).build());
+        assertMessage("blocks", () -> ImdnBaselineConfig.builder().setScale(4).optBlocks(100).build());
+    }
+
+    @Test
+    void buildNetworkBuildsTheConfiguredNetwork() {
+        Imdn imdn = ImdnConfig.builder().setScale(2).optFeatures(16).optBlocks(2).buildNetwork();
+        assertEquals(new ImdnConfig(2, 16, 2, 4, 1f), imdn.config());
+        ImdnBaseline baseline = ImdnBaselineConfig.builder().setScale(3).optFeatures(16).optBlocks(2).buildNetwork();
+        assertEquals(new ImdnBaselineConfig(3, 16, 2, 4, 1f), baseline.config());
+    }
 }

@@ -88,4 +88,55 @@ class RlfnConfigTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, r::run);
         assertTrue(e.getMessage().contains(field), e.getMessage());
     }
+
+    @Test
+    void theBuilderHasTheYamlDefaults() throws Exception {
+        ObjectMapper m = mapper();
+        assertEquals(m.readValue("{\"type\":\"rlfn\",\"scale\":3}", BackboneConfig.class),
+                RlfnConfig.builder().setScale(3).build());
+        assertEquals(new RlfnConfig(3, 52, 52, 6, 16, 255f), RlfnConfig.builder().setScale(3).build());
+        // mid_channels follows feature_channels unless set, in both
+        assertEquals(m.readValue("{\"type\":\"rlfn\",\"scale\":2,\"feature_channels\":24}", BackboneConfig.class),
+                RlfnConfig.builder().setScale(2).optFeatureChannels(24).build());
+        assertEquals(24, RlfnConfig.builder().setScale(2).optFeatureChannels(24).build().midChannels());
+        assertEquals(new RlfnConfig(3, 46, 48, 4, 8, 1f), RlfnConfig.builder().setScale(3).optFeatureChannels(46)
+                .optMidChannels(48).optBlocks(4).optEsaChannels(8).optInputRange(1).build());
+    }
+
+    @Test
+    void presetsAreTheBuilderWithTheDocumentedValues() {
+        for (int scale : new int[] {2, 3, 4}) {
+            assertEquals(RlfnConfig.builder().setScale(scale).optFeatureChannels(52).optMidChannels(52).optBlocks(6)
+                    .optEsaChannels(16).optInputRange(255).build(), RlfnConfig.rlfn(scale));
+            assertEquals(RlfnConfig.builder().setScale(scale).optFeatureChannels(48).optMidChannels(48).optBlocks(6)
+                    .optEsaChannels(16).optInputRange(255).build(), RlfnConfig.rlfnS(scale));
+            assertEquals(RlfnConfig.builder().setScale(scale).optFeatureChannels(46).optMidChannels(48).optBlocks(4)
+                    .optEsaChannels(16).optInputRange(255).build(), RlfnConfig.rlfnNtire(scale));
+        }
+    }
+
+    @Test
+    void toBuilderKeepsEveryValue() {
+        RlfnConfig c = RlfnConfig.rlfnNtire(4);
+        assertEquals(c, c.toBuilder().build());
+        assertEquals(c.withScale(2), c.toBuilder().setScale(2).build());
+    }
+
+    @Test
+    void theBuilderNamesTheMissingSetterAndTheInvalidField() {
+        assertMessage("setScale", () -> RlfnConfig.builder().optFeatureChannels(24).build());
+        assertMessage("setScale", () -> RlfnConfig.builder().buildNetwork());
+        assertMessage("scale", () -> RlfnConfig.builder().setScale(0).build());
+        assertMessage("feature_channels", () -> RlfnConfig.builder().setScale(4).optFeatureChannels(0).build());
+        assertMessage("mid_channels", () -> RlfnConfig.builder().setScale(4).optMidChannels(0).build());
+        assertMessage("blocks", () -> RlfnConfig.builder().setScale(4).optBlocks(65).build());
+        assertMessage("esa_channels", () -> RlfnConfig.builder().setScale(4).optEsaChannels(0).build());
+        assertMessage("input_range", () -> RlfnConfig.builder().setScale(4).optInputRange(Float.NaN).build());
+    }
+
+    @Test
+    void buildNetworkBuildsTheConfiguredNetwork() {
+        Rlfn net = RlfnConfig.builder().setScale(2).optFeatureChannels(8).optBlocks(1).buildNetwork();
+        assertEquals(RlfnConfig.builder().setScale(2).optFeatureChannels(8).optBlocks(1).build(), net.config());
+    }
 }

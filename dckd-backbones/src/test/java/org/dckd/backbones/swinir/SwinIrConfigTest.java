@@ -134,7 +134,7 @@ class SwinIrConfigTest {
         assertMessage("mlp_ratio", () -> SwinIrConfig.lightweight(4).toBuilder().optMlpRatio(-1).build());
         assertMessage("img_size", () -> SwinIrConfig.lightweight(4).toBuilder().optImgSize(6).build());
         assertMessage("drop_path_rate", () -> SwinIrConfig.lightweight(4).toBuilder().optDropPathRate(1).build());
-        assertMessage("upsampler", () -> SwinIrConfig.lightweight(4).toBuilder().setUpsampler(null).build());
+        assertMessage("setUpsampler", () -> SwinIrConfig.lightweight(4).toBuilder().setUpsampler(null).build());
     }
 
     private static void assertMessage(String field, org.junit.jupiter.api.function.Executable e) {
@@ -188,5 +188,50 @@ class SwinIrConfigTest {
         assertEquals(5, SwinIrConfig.lightweight(4).minInputSize());
         assertEquals(1, SwinIrConfig.lightweight(4).toBuilder().optPadding(Padding.MIRROR_TEST).build()
                 .minInputSize());
+    }
+
+    @Test
+    void theBuilderHasTheYamlDefaults() throws Exception {
+        SwinIrConfig minimal = (SwinIrConfig) mapper().readValue(MINIMAL, BackboneConfig.class);
+        assertEquals(minimal, SwinIrConfig.builder().setScale(4).setEmbedDim(60).setDepths(6, 6, 6, 6)
+                .setNumHeads(6, 6, 6, 6).setUpsampler(Upsampler.PIXEL_SHUFFLE_DIRECT).build());
+    }
+
+    @Test
+    void presetsAreTheBuilderWithTheDocumentedValues() {
+        for (int scale : new int[] {2, 3, 4}) {
+            SwinIrConfig.Builder documented = SwinIrConfig.builder().setScale(scale).optInChans(3).optWindowSize(8)
+                    .optImgRange(1).optMlpRatio(2).optResiConnection(ResiConnection.ONE_CONV).optQkvBias(true)
+                    .optApe(false).optPatchNorm(true).optDropPathRate(0.1).optPadding(Padding.REFLECT);
+            assertEquals(documented.setEmbedDim(60).setDepths(6, 6, 6, 6).setNumHeads(6, 6, 6, 6)
+                    .setUpsampler(Upsampler.PIXEL_SHUFFLE_DIRECT).optImgSize(64).build(),
+                    SwinIrConfig.lightweight(scale));
+            assertEquals(documented.setEmbedDim(180).setDepths(6, 6, 6, 6, 6, 6).setNumHeads(6, 6, 6, 6, 6, 6)
+                    .setUpsampler(Upsampler.PIXEL_SHUFFLE).optImgSize(48).build(), SwinIrConfig.classicalM(scale));
+        }
+    }
+
+    @Test
+    void theBuilderNamesTheMissingSetter() {
+        SwinIrConfig.Builder b = SwinIrConfig.builder();
+        assertMessage("setScale", b::build);
+        b.setScale(2);
+        assertMessage("setDepths", b::build);
+        b.setDepths(2, 2);
+        assertMessage("setEmbedDim", b::buildNetwork);
+        b.setEmbedDim(12);
+        assertMessage("setNumHeads", b::build);
+        b.setNumHeads(2, 2);
+        assertMessage("setUpsampler", b::build);
+        b.setUpsampler(Upsampler.PIXEL_SHUFFLE);
+        assertEquals(2, b.build().scale());
+    }
+
+    @Test
+    void theYamlReaderNamesTheMissingKey() {
+        Exception e = assertThrows(Exception.class, () -> mapper().readValue(
+                MINIMAL.replace("\"embed_dim\": 60, ", ""), BackboneConfig.class));
+        assertTrue(e.getMessage().contains("embed_dim"), e.getMessage());
+        assertFalse(e.getMessage().contains("setEmbedDim"), e.getMessage());
     }
 }

@@ -191,7 +191,8 @@ class DjlDistillationTest {
             List<NDArray[]> batches = batches(m);
             // an uninitialised student with DCR: the distiller initialises it before making the history model
             ai.djl.engine.Engine.getInstance().setRandomSeed(2);
-            SrBackbone student = org.dckd.backbones.rlfn.RlfnConfig.of(2, 8, null, 1, 8, 1f).build();
+            SrBackbone student = org.dckd.backbones.rlfn.RlfnConfig.builder().setScale(2).optFeatureChannels(8)
+                    .optBlocks(1).optEsaChannels(8).optInputRange(1f).buildNetwork();
             try (Distiller d = Distiller.builder().setManager(m).setStudent(student).optTeacher(teacher)
                     .addTerms(YourOwnBlockStudentTest.terms()).optSeed(3).build();
                     Model model = Model.newInstance("student")) {

@@ -16,7 +16,8 @@ final class TinyNetworks {
     /** An initialised x2 RLFN with one block; the engine seed makes its weights reproducible. */
     static SrBackbone rlfn(NDManager m, int channels, float inputRange, int seed) {
         Engine.getInstance().setRandomSeed(seed);
-        SrBackbone net = RlfnConfig.of(2, channels, null, 1, 8, inputRange).build();
+        SrBackbone net = RlfnConfig.builder().setScale(2).optFeatureChannels(channels).optBlocks(1).optEsaChannels(8)
+                .optInputRange(inputRange).buildNetwork();
         net.initialize(m);
         return net;
     }

@@ -23,7 +23,8 @@ class SuperResolverMemoryTest {
     void anImageOverTheBudgetIsTiledExactlyAsWithThatTileSize() {
         try (NDManager m = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(5);
-            SrBackbone net = RlfnConfig.of(2, 8, null, 1, 8, 1f).build();
+            SrBackbone net = RlfnConfig.builder().setScale(2).optFeatureChannels(8).optBlocks(1).optEsaChannels(8)
+                    .optInputRange(1f).buildNetwork();
             net.initialize(m);
             long perPixel = net.inferenceBytesPerPixel();
             // widest layer: the upsampler's 3 * 2^2 = 12 output channels (wider than the 8 features)

@@ -64,7 +64,8 @@ class TrainingLoopTest {
 
     private static Distiller distiller(NDManager m, int initSeed) {
         Engine.getInstance().setRandomSeed(initSeed);
-        SrBackbone student = RlfnConfig.of(2, 8, null, 1, 8, 1f).build();
+        SrBackbone student = RlfnConfig.builder().setScale(2).optFeatureChannels(8).optBlocks(1).optEsaChannels(8)
+                .optInputRange(1f).buildNetwork();
         student.initialize(m);
         return Distiller.builder().setManager(m).setStudent(student).addTerm(TestTerms.l1ToHr())
                 .optLearningRate(1e-3).optEmaDecay(0.9f).optSeed(5).build();
