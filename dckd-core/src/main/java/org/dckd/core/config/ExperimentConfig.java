@@ -43,7 +43,7 @@ public record ExperimentConfig(String name, int scale, long seed, NetworkSpec st
 
     /** Reads the config with defaults and validation. */
     @JsonCreator
-    public static ExperimentConfig of(@JsonProperty(value = "name", required = true) String name,
+    private static ExperimentConfig fromJson(@JsonProperty(value = "name", required = true) String name,
             @JsonProperty(value = "scale", required = true) Integer scale,
             @JsonProperty("seed") Long seed,
             @JsonProperty(value = "student", required = true) NetworkSpec student,
@@ -79,7 +79,7 @@ public record ExperimentConfig(String name, int scale, long seed, NetworkSpec st
                 List.copyOf(losses), optimizer == null ? OptimizerConfig.defaults() : optimizer,
                 schedule == null ? TrainingDefaults.schedule() : schedule, ema,
                 emaWarmup == null ? TrainingDefaults.EMA_WARMUP : emaWarmup, train,
-                validation == null ? ValidationConfig.of(null, null) : validation);
+                validation == null ? ValidationConfig.fromJson(null, null) : validation);
     }
 
     private static void sameScale(NetworkSpec spec, String key, int scale) {
@@ -111,7 +111,7 @@ public record ExperimentConfig(String name, int scale, long seed, NetworkSpec st
     public record OptimizerConfig(OptimizerType type, double lr, List<Double> betas, double eps, double weightDecay) {
         /** Defaults and validation. */
         @JsonCreator
-        public static OptimizerConfig of(@JsonProperty("type") OptimizerType type, @JsonProperty("lr") Double lr,
+        private static OptimizerConfig fromJson(@JsonProperty("type") OptimizerType type, @JsonProperty("lr") Double lr,
                 @JsonProperty("betas") List<Double> betas, @JsonProperty("eps") Double eps,
                 @JsonProperty("weight_decay") Double weightDecay) {
             OptimizerType t = type != null ? type
@@ -135,7 +135,7 @@ public record ExperimentConfig(String name, int scale, long seed, NetworkSpec st
 
         /** The optimizer of a config without an {@code optimizer:} key: Adam with {@link TrainingDefaults}. */
         public static OptimizerConfig defaults() {
-            return of(null, null, null, null, null);
+            return fromJson(null, null, null, null, null);
         }
     }
 
@@ -154,7 +154,7 @@ public record ExperimentConfig(String name, int scale, long seed, NetworkSpec st
             float gradClip) {
         /** Defaults and validation. */
         @JsonCreator
-        public static TrainConfig of(@JsonProperty(value = "iterations", required = true) Long iterations,
+        private static TrainConfig fromJson(@JsonProperty(value = "iterations", required = true) Long iterations,
                 @JsonProperty("log_every") Integer logEvery, @JsonProperty("val_every") Integer valEvery,
                 @JsonProperty("save_every") Integer saveEvery, @JsonProperty("keep_checkpoints") Integer keep,
                 @JsonProperty("grad_clip") Float gradClip) {
@@ -183,7 +183,7 @@ public record ExperimentConfig(String name, int scale, long seed, NetworkSpec st
     public record ValidationConfig(List<Path> sets, int tile) {
         /** Defaults. */
         @JsonCreator
-        public static ValidationConfig of(@JsonProperty("sets") List<Path> sets, @JsonProperty("tile") Integer tile) {
+        private static ValidationConfig fromJson(@JsonProperty("sets") List<Path> sets, @JsonProperty("tile") Integer tile) {
             int t = tile == null ? 0 : tile;
             if (t < 0) {
                 throw new IllegalArgumentException("tile must be >= 0, got " + t);

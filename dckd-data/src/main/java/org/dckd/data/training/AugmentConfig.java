@@ -32,7 +32,7 @@ public record AugmentConfig(@JsonProperty("hflip") boolean hflip, @JsonProperty(
      * @return the config
      */
     @JsonCreator
-    public static AugmentConfig of(@JsonProperty("hflip") Boolean hflip, @JsonProperty("vflip") Boolean vflip,
+    private static AugmentConfig fromJson(@JsonProperty("hflip") Boolean hflip, @JsonProperty("vflip") Boolean vflip,
                                    @JsonProperty("rot90") Boolean rot90) {
         return new AugmentConfig(hflip == null || hflip, vflip == null || vflip, rot90 == null || rot90);
     }

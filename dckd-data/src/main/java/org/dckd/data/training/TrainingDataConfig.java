@@ -121,7 +121,7 @@ public record TrainingDataConfig(
      * @throws IllegalArgumentException if a required key is missing or a value is invalid
      */
     @JsonCreator
-    public static TrainingDataConfig of(
+    private static TrainingDataConfig fromJson(
             @JsonProperty("sources") List<SourceConfig> sources,
             @JsonProperty("scale") Integer scale,
             @JsonProperty("patch_size") Integer patchSize,
