@@ -1,11 +1,16 @@
 package org.dckd.core.optim;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 
 import org.dckd.checkpoint.Tensor;
@@ -20,14 +25,25 @@ import org.dckd.checkpoint.Tensor;
  * m = b1 m + (1 - b1) g                  v = b2 v + (1 - b2) g^2
  * p = p - lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
  * </pre>
- * Moments are created up front (not lazily inside a step scope) in the parameter's manager, and updated in place
- * outside any {@code GradientCollector} (DJL records no graph there). Gradients are zeroed after each step.
+ *
+ * <p><b>Multi-tensor.</b> The moments of all parameters live in two flat buffers, and a step gathers the gradients into
+ * one flat array: the moment and update arithmetic is a handful of operator calls whatever the number of parameters
+ * (PyTorch's {@code foreach} implementation does the same), and only gathering the gradients and applying each
+ * parameter's slice of the update remain per parameter. The arithmetic is element-wise and identical to the
+ * parameter-by-parameter form, so results are bit-identical to it. No value is read back to the host.
+ *
+ * <p>Moments are created up front in the first parameter's manager and updated in place outside any
+ * {@code GradientCollector} (DJL records no graph there). Gradients are zeroed after each step. The saved state keeps
+ * one tensor per parameter ({@code exp_avg.NAME}, {@code exp_avg_sq.NAME}).
  */
 public final class AdamOptimizer {
 
     private final Map<String, Parameter> parameters;
-    private final Map<String, NDArray> expAvg = new LinkedHashMap<>();
-    private final Map<String, NDArray> expAvgSq = new LinkedHashMap<>();
+    private final List<String> names;
+    private final Shape[] shapes;
+    private final long[] splits;
+    private final NDArray expAvg;
+    private final NDArray expAvgSq;
     private final float beta1;
     private final float beta2;
     private final float eps;
@@ -38,7 +54,7 @@ public final class AdamOptimizer {
     /**
      * Creates the optimizer.
      *
-     * @param parameters the trainable parameters by unique name (initialised; names key the saved state)
+     * @param parameters the trainable parameters by unique name (initialised, float32; names key the saved state)
      * @param beta1 first-moment decay (0.9)
      * @param beta2 second-moment decay (0.99 in the DCKD recipe, 0.999 in PyTorch)
      * @param eps the epsilon (1e-8)
@@ -47,21 +63,36 @@ public final class AdamOptimizer {
      */
     public AdamOptimizer(Map<String, Parameter> parameters, float beta1, float beta2, float eps, float weightDecay,
             boolean decoupled) {
+        if (parameters.isEmpty()) {
+            throw new IllegalArgumentException("no parameters to optimise");
+        }
         this.parameters = new LinkedHashMap<>(parameters);
+        this.names = List.copyOf(this.parameters.keySet());
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;
         this.weightDecay = weightDecay;
         this.decoupled = decoupled;
-        for (Map.Entry<String, Parameter> e : this.parameters.entrySet()) {
-            NDArray p = e.getValue().getArray();
-            NDArray m = p.zerosLike();
-            NDArray v = p.zerosLike();
-            m.setRequiresGradient(false);
-            v.setRequiresGradient(false);
-            expAvg.put(e.getKey(), m);
-            expAvgSq.put(e.getKey(), v);
+        shapes = new Shape[names.size()];
+        splits = new long[names.size() - 1];
+        long total = 0;
+        for (int i = 0; i < names.size(); i++) {
+            NDArray p = this.parameters.get(names.get(i)).getArray();
+            if (p.getDataType() != DataType.FLOAT32) {
+                throw new IllegalArgumentException("parameter '" + names.get(i) + "' is " + p.getDataType()
+                        + "; the optimizer updates float32 parameters");
+            }
+            shapes[i] = p.getShape();
+            total += p.size();
+            if (i < splits.length) {
+                splits[i] = total;
+            }
         }
+        NDManager home = this.parameters.get(names.get(0)).getArray().getManager();
+        expAvg = home.zeros(new Shape(total), DataType.FLOAT32);
+        expAvgSq = home.zeros(new Shape(total), DataType.FLOAT32);
+        expAvg.setRequiresGradient(false);
+        expAvgSq.setRequiresGradient(false);
     }
 
     /** The number of steps taken. */
@@ -85,43 +116,72 @@ public final class AdamOptimizer {
         double bc2 = 1 - Math.pow(beta2, step);
         float stepSize = (float) (lr / bc1);
         float sqrtBc2 = (float) Math.sqrt(bc2);
-        for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
-            NDArray p = e.getValue().getArray();
-            try (NDArray grad = p.getGradient()) {
-                NDArray m = expAvg.get(e.getKey());
-                NDArray v = expAvgSq.get(e.getKey());
-                try (ai.djl.ndarray.NDManager tmp = p.getManager().newSubManager()) {
-                    NDArray g = grad.duplicate();
-                    g.attach(tmp);
-                    if (weightDecay != 0) {
-                        if (decoupled) {
-                            p.muli((float) (1 - lr * weightDecay));
-                        } else {
-                            NDArray wd = p.mul(weightDecay);
-                            wd.attach(tmp);
-                            g.addi(wd);
-                        }
+        try (NDManager tmp = expAvg.getManager().newSubManager()) {
+            NDList grads = new NDList(names.size());
+            NDList flatGrads = new NDList(names.size());
+            for (String name : names) {
+                NDArray grad = parameters.get(name).getArray().getGradient();
+                grad.attach(tmp);
+                grads.add(grad);
+                flatGrads.add(grad.reshape(-1));
+            }
+            NDArray g = flatGrads.size() == 1 ? flatGrads.head().duplicate() : NDArrays.concat(flatGrads);
+            g.attach(tmp);
+            if (weightDecay != 0) {
+                if (decoupled) {
+                    for (String name : names) {
+                        parameters.get(name).getArray().muli((float) (1 - lr * weightDecay));
                     }
-                    m.muli(beta1).addi(g.mul(1 - beta1));
-                    v.muli(beta2).addi(g.mul(g).muli(1 - beta2));
-                    NDArray denom = v.sqrt().divi(sqrtBc2).addi(eps);
-                    denom.attach(tmp);
-                    NDArray update = m.div(denom).muli(stepSize);
-                    update.attach(tmp);
-                    p.subi(update);
+                } else {
+                    g.addi(flat(tmp).muli(weightDecay));
                 }
+            }
+            expAvg.muli(beta1).addi(g.mul(1 - beta1));
+            expAvgSq.muli(beta2).addi(g.mul(g).muli(1 - beta2));
+            NDArray denom = expAvgSq.sqrt().divi(sqrtBc2).addi(eps);
+            denom.attach(tmp);
+            NDArray update = expAvg.div(denom).muli(stepSize);
+            update.attach(tmp);
+            NDList parts = splits.length == 0 ? new NDList(update) : update.split(splits);
+            for (int i = 0; i < names.size(); i++) {
+                parameters.get(names.get(i)).getArray().subi(parts.get(i).reshape(shapes[i]));
+                NDArray grad = grads.get(i);
                 grad.subi(grad);
             }
         }
+    }
+
+    /** The parameters as one flat array of the manager (the L2 weight-decay term). */
+    private NDArray flat(NDManager manager) {
+        NDList flat = new NDList(names.size());
+        for (String name : names) {
+            flat.add(parameters.get(name).getArray().reshape(-1));
+        }
+        NDArray out = NDArrays.concat(flat);
+        out.attach(manager);
+        flat.forEach(a -> a.attach(manager));
+        return out;
     }
 
     /** The optimizer state as heap tensors: {@code step}, {@code exp_avg.NAME}, {@code exp_avg_sq.NAME}. */
     public Map<String, Tensor> state() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         out.put("step", Tensor.ofLong(step));
-        expAvg.forEach((k, v) -> out.put("exp_avg." + k, Tensor.of(v)));
-        expAvgSq.forEach((k, v) -> out.put("exp_avg_sq." + k, Tensor.of(v)));
+        perParameter(expAvg, "exp_avg.", out);
+        perParameter(expAvgSq, "exp_avg_sq.", out);
         return out;
+    }
+
+    private void perParameter(NDArray flat, String prefix, Map<String, Tensor> out) {
+        try (NDManager tmp = flat.getManager().newSubManager()) {
+            NDList parts = splits.length == 0 ? new NDList(flat.duplicate()) : flat.split(splits);
+            for (int i = 0; i < names.size(); i++) {
+                NDArray part = parts.get(i).reshape(shapes[i]);
+                part.attach(tmp);
+                parts.get(i).attach(tmp);
+                out.put(prefix + names.get(i), Tensor.of(part));
+            }
+        }
     }
 
     /**
@@ -135,27 +195,41 @@ public final class AdamOptimizer {
             throw new IllegalArgumentException("optimizer state has no 'step' entry");
         }
         long restored = s.longValue();
-        for (String name : parameters.keySet()) {
-            copy(state, "exp_avg." + name, expAvg.get(name));
-            copy(state, "exp_avg_sq." + name, expAvgSq.get(name));
-        }
+        float[] m = gather(state, "exp_avg.");
+        float[] v = gather(state, "exp_avg_sq.");
+        expAvg.set(m);
+        expAvgSq.set(v);
         step = restored;
     }
 
-    private static void copy(Map<String, Tensor> state, String key, NDArray target) {
-        Tensor t = state.get(key);
-        if (t == null) {
-            throw new IllegalArgumentException("optimizer state has no entry '" + key + "'");
+    private float[] gather(Map<String, Tensor> state, String prefix) {
+        List<float[]> parts = new ArrayList<>(names.size());
+        int total = 0;
+        for (int i = 0; i < names.size(); i++) {
+            String key = prefix + names.get(i);
+            Tensor t = state.get(key);
+            if (t == null) {
+                throw new IllegalArgumentException("optimizer state has no entry '" + key + "'");
+            }
+            if (!t.djlShape().equals(shapes[i]) || t.dataType() != DataType.FLOAT32) {
+                throw new IllegalArgumentException("optimizer state '" + key + "' is " + t + " but the parameter is "
+                        + shapes[i]);
+            }
+            float[] values = t.toFloatArray();
+            parts.add(values);
+            total += values.length;
         }
-        if (!t.djlShape().equals(target.getShape()) || t.dataType() != DataType.FLOAT32) {
-            throw new IllegalArgumentException("optimizer state '" + key + "' is " + t + " but the parameter is "
-                    + target.getShape());
+        float[] out = new float[total];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
         }
-        target.set(t.data());
+        return out;
     }
 
     /** The names of parameters in update order. */
     public List<String> names() {
-        return List.copyOf(parameters.keySet());
+        return names;
     }
 }
