@@ -10,6 +10,7 @@ import java.util.function.UnaryOperator;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
@@ -188,26 +189,26 @@ public final class Distiller implements AutoCloseable {
     public StepResult step(NDArray lr, NDArray hr) {
         long t0 = System.nanoTime();
         long it = beginStep();
-        Losses losses;
-        double norm;
         try (NDManager scope = manager.newSubManager()) {
             NDArray x = lr.duplicate();
             x.attach(scope);
             NDArray y = hr.duplicate();
             y.attach(scope);
+            DistillationLoss.Value v;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 TappedOutput s = forwardStudent(new ParameterStore(scope, false), x);
-                DistillationLoss.Value v = computeLoss(scope, it, x, y, s);
-                losses = readLosses(it, v);
+                v = computeLoss(scope, it, x, y, s);
                 gc.backward(v.total());
             }
-            norm = clipGradients(it, losses);
+            NDArray gradient = gatherGradients(scope);
+            Losses losses = readAndClip(it, v, gradient);
+            return applyUpdate(it, losses, gradient, t0);
         }
-        return applyUpdate(it, losses, norm, t0);
     }
 
     // The phases of a step, shared by step() and the DJL Trainer adapter (DjlDistillation), so that both train
-    // bit-identically: begin (seeds), student forward, loss, [backward by the caller], read + guard, clip, update.
+    // bit-identically: begin (seeds), student forward, loss, [backward by the caller], gather the gradients, read the
+    // values + guard + clip (the step's one device-to-host transfer), update.
 
     /** Starts iteration {@code iteration() + 1}: engine-side randomness (stochastic depth) is a function of (seed, it). */
     long beginStep() {
@@ -244,40 +245,60 @@ public final class Distiller implements AutoCloseable {
         return loss.compute(context);
     }
 
-    /** The step's loss values on the host. */
-    record Losses(float total, Map<String, Float> terms) {}
+    /**
+     * The step's values on the host.
+     *
+     * @param total the weighted loss
+     * @param terms each term's unweighted value
+     * @param norm the global L2 norm of the gradient before clipping
+     */
+    record Losses(float total, Map<String, Float> terms, double norm) {}
 
-    /** Reads the loss values; a NaN/Inf total stops the step before anything is updated. */
-    static Losses readLosses(long it, DistillationLoss.Value v) {
-        Map<String, Float> values = new LinkedHashMap<>();
-        v.terms().forEach((k, a) -> values.put(k, a.getFloat()));
-        float total = v.total().getFloat();
-        if (!Float.isFinite(total)) {
-            throw new NonFiniteLossException(it, values, "loss");
-        }
-        return new Losses(total, Collections.unmodifiableMap(values));
+    /** The trainable gradients (student and connectors) as one flat array of the scope, after the backward pass. */
+    NDArray gatherGradients(NDManager scope) {
+        return optimizer.gatherGradients(scope);
     }
 
-    /** After the backward pass: the global gradient norm (guarded) and, when set, norm clipping. */
-    double clipGradients(long it, Losses losses) {
-        double norm = gradientNorm();
-        if (!Double.isFinite(norm)) {
+    /**
+     * The step's one device-to-host transfer: the total, every term and the squared gradient norm, read together. A
+     * NaN/Inf total or norm stops the step before anything is updated (the gradients are zeroed); otherwise the flat
+     * gradient is clipped to the configured norm here.
+     */
+    Losses readAndClip(long it, DistillationLoss.Value v, NDArray flatGradient) {
+        NDList scalars = new NDList(v.terms().size() + 2);
+        scalars.add(v.total());
+        scalars.addAll(v.terms().values());
+        float[] host;
+        try (NDArray sq = flatGradient.square(); NDArray sumSq = sq.sum()) {
+            scalars.add(sumSq);
+            try (NDArray stacked = NDArrays.stack(scalars)) {
+                host = stacked.toFloatArray();
+            }
+        }
+        Map<String, Float> values = new LinkedHashMap<>();
+        int i = 1;
+        for (String name : v.terms().keySet()) {
+            values.put(name, host[i++]);
+        }
+        float total = host[0];
+        double norm = Math.sqrt(host[i]);
+        if (!Float.isFinite(total) || !Double.isFinite(norm)) {
             zeroGradients();
-            throw new NonFiniteLossException(it, losses.terms(), "gradient norm");
+            throw new NonFiniteLossException(it, values, Float.isFinite(total) ? "gradient norm" : "loss");
         }
         if (gradClip > 0 && norm > gradClip) {
-            scaleGradients((float) (gradClip / (norm + 1e-6)));
+            flatGradient.muli((float) (gradClip / (norm + 1e-6)));
         }
-        return norm;
+        return new Losses(total, Collections.unmodifiableMap(values), norm);
     }
 
     /** The update of iteration {@code it}: Adam, then the EMA and the terms' after-step hooks (the history model). */
-    StepResult applyUpdate(long it, Losses losses, double norm, long startNanos) {
+    StepResult applyUpdate(long it, Losses losses, NDArray flatGradient, long startNanos) {
         if (it != iteration + 1) {
             throw new IllegalStateException("update of iteration " + it + " after iteration " + iteration);
         }
         double rate = schedule.lr(baseLr, it);
-        optimizer.step(rate);
+        optimizer.step(rate, flatGradient);
         iteration = it;
         if (ema != null) {
             ema.update(it);
@@ -285,7 +306,8 @@ public final class Distiller implements AutoCloseable {
         for (LossTerm t : loss.terms()) {
             t.afterStep(it, roles);
         }
-        return new StepResult(it, rate, losses.total(), losses.terms(), norm, (System.nanoTime() - startNanos) / 1e9);
+        return new StepResult(it, rate, losses.total(), losses.terms(), losses.norm(),
+                (System.nanoTime() - startNanos) / 1e9);
     }
 
     /** Runs a network on a [0,1] batch, converting to and from its range. */
@@ -311,24 +333,6 @@ public final class Distiller implements AutoCloseable {
         Map<String, NDArray> out = new LinkedHashMap<>();
         features.forEach((k, v) -> out.put(k, v.stopGradient()));
         return out;
-    }
-
-    private double gradientNorm() {
-        double sum = 0;
-        for (Parameter p : trainable.values()) {
-            try (NDArray g = p.getArray().getGradient(); NDArray sq = g.square(); NDArray s = sq.sum()) {
-                sum += s.getFloat();
-            }
-        }
-        return Math.sqrt(sum);
-    }
-
-    private void scaleGradients(float factor) {
-        for (Parameter p : trainable.values()) {
-            try (NDArray g = p.getArray().getGradient()) {
-                g.muli(factor);
-            }
-        }
     }
 
     /**

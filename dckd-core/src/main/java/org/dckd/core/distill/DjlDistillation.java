@@ -54,7 +54,8 @@ import org.dckd.nn.TappedOutput;
  *       batches, where no distillation step runs, the mean absolute error to HR.</li>
  *   <li>{@link #termEvaluators()}: one evaluator per loss term (its unweighted value), reported by DJL's
  *       {@code EvaluatorTrainingListener} as {@code train_<term>}.</li>
- *   <li>{@link #listener()}: after the backward pass, the NaN/Inf guard, the gradient norm and its clipping.</li>
+ *   <li>{@link #listener()}: after the backward pass, the step's one read of values (the losses and the gradient
+ *       norm), the NaN/Inf guard and the clipping.</li>
  *   <li>{@link #optimizer()}: the distiller's own optimizer step (Adam/AdamW, the schedule, EMA, history model, the
  *       terms' connectors) applied once per {@code trainer.step()}; the trainer's per-parameter calls after the first
  *       are no-ops.</li>
@@ -77,8 +78,8 @@ public final class DjlDistillation {
     private NDArray input;
     private TappedOutput student;
     private DistillationLoss.Value value;
+    private NDArray gradient;
     private Distiller.Losses losses;
-    private double norm = Double.NaN;
     private boolean applied;
     private StepResult last;
 
@@ -165,7 +166,8 @@ public final class DjlDistillation {
                         + " evaluate kd.loss() on the block's training predictions before the backward pass");
             }
             try {
-                losses = Distiller.readLosses(iteration, value);
+                gradient = distiller.gatherGradients(input.getManager());
+                losses = distiller.readAndClip(iteration, value, gradient);
             } catch (NonFiniteLossException e) {
                 abandon();
                 throw e;
@@ -178,17 +180,11 @@ public final class DjlDistillation {
         if (iteration < 0 || applied) {
             return;
         }
-        try {
-            norm = distiller.clipGradients(iteration, losses());
-        } catch (NonFiniteLossException e) {
-            abandon();
-            throw e;
-        }
+        losses();
     }
 
     /** A non-finite step updates nothing (as in {@link Distiller#step}); the next forward starts it again. */
     private void abandon() {
-        distiller.zeroGradients();
         applied = true;
         iteration = -1;
     }
@@ -216,7 +212,7 @@ public final class DjlDistillation {
             applied = false;
             value = null;
             losses = null;
-            norm = Double.NaN;
+            gradient = null;
             student = distiller.forwardStudent(ps, x);
             output = student.output();
             input = x;
@@ -362,11 +358,9 @@ public final class DjlDistillation {
             if (iteration < 0) {
                 throw new IllegalStateException("trainer.step() before any training forward of kd.block()");
             }
-            if (Double.isNaN(norm)) {
-                // the listener did not run (a hand-written loop without kd.listener()): the same phase, now
-                afterBackward();
-            }
-            last = distiller.applyUpdate(iteration, losses(), norm, startNanos);
+            // losses() gathers, reads and clips the gradients if the listener has not (a loop without kd.listener())
+            Distiller.Losses read = losses();
+            last = distiller.applyUpdate(iteration, read, gradient, startNanos);
             applied = true;
         }
     }

@@ -111,22 +111,47 @@ public final class AdamOptimizer {
      * @param lr the learning rate of this step
      */
     public void step(double lr) {
+        try (NDManager tmp = expAvg.getManager().newSubManager()) {
+            step(lr, gatherGradients(tmp));
+        }
+    }
+
+    /**
+     * The parameters' gradients as one flat array in update order (a copy; the parameters keep theirs), for a caller
+     * that measures or clips them before {@link #step(double, NDArray)}.
+     *
+     * @param manager owns the result
+     * @return the flat gradient
+     */
+    public NDArray gatherGradients(NDManager manager) {
+        NDList flat = new NDList(names.size());
+        for (String name : names) {
+            try (NDArray grad = parameters.get(name).getArray().getGradient()) {
+                NDArray f = grad.reshape(-1);
+                f.attach(manager);
+                flat.add(f);
+            }
+        }
+        NDArray g = flat.size() == 1 ? flat.head().duplicate() : NDArrays.concat(flat);
+        g.attach(manager);
+        return g;
+    }
+
+    /**
+     * Applies one update with the given flat gradient (from {@link #gatherGradients}, possibly scaled), then zeroes
+     * the parameters' own gradients.
+     *
+     * @param lr the learning rate of this step
+     * @param flatGradient the gradient of every parameter, flat, in update order; it may be modified
+     */
+    public void step(double lr, NDArray flatGradient) {
         step++;
         double bc1 = 1 - Math.pow(beta1, step);
         double bc2 = 1 - Math.pow(beta2, step);
         float stepSize = (float) (lr / bc1);
         float sqrtBc2 = (float) Math.sqrt(bc2);
         try (NDManager tmp = expAvg.getManager().newSubManager()) {
-            NDList grads = new NDList(names.size());
-            NDList flatGrads = new NDList(names.size());
-            for (String name : names) {
-                NDArray grad = parameters.get(name).getArray().getGradient();
-                grad.attach(tmp);
-                grads.add(grad);
-                flatGrads.add(grad.reshape(-1));
-            }
-            NDArray g = flatGrads.size() == 1 ? flatGrads.head().duplicate() : NDArrays.concat(flatGrads);
-            g.attach(tmp);
+            NDArray g = flatGradient;
             if (weightDecay != 0) {
                 if (decoupled) {
                     for (String name : names) {
@@ -136,19 +161,27 @@ public final class AdamOptimizer {
                     g.addi(flat(tmp).muli(weightDecay));
                 }
             }
-            expAvg.muli(beta1).addi(g.mul(1 - beta1));
-            expAvgSq.muli(beta2).addi(g.mul(g).muli(1 - beta2));
-            NDArray denom = expAvgSq.sqrt().divi(sqrtBc2).addi(eps);
-            denom.attach(tmp);
-            NDArray update = expAvg.div(denom).muli(stepSize);
-            update.attach(tmp);
+            expAvg.muli(beta1).addi(withManager(g.mul(1 - beta1), tmp));
+            expAvgSq.muli(beta2).addi(withManager(g.mul(g), tmp).muli(1 - beta2));
+            NDArray denom = withManager(expAvgSq.sqrt(), tmp).divi(sqrtBc2).addi(eps);
+            NDArray update = withManager(expAvg.div(denom), tmp).muli(stepSize);
             NDList parts = splits.length == 0 ? new NDList(update) : update.split(splits);
+            parts.forEach(a -> a.attach(tmp));
             for (int i = 0; i < names.size(); i++) {
-                parameters.get(names.get(i)).getArray().subi(parts.get(i).reshape(shapes[i]));
-                NDArray grad = grads.get(i);
-                grad.subi(grad);
+                NDArray p = parameters.get(names.get(i)).getArray();
+                NDArray part = parts.get(i).reshape(shapes[i]);
+                part.attach(tmp);
+                p.subi(part);
+                try (NDArray grad = p.getGradient()) {
+                    grad.subi(grad);
+                }
             }
         }
+    }
+
+    private static NDArray withManager(NDArray array, NDManager manager) {
+        array.attach(manager);
+        return array;
     }
 
     /** The parameters as one flat array of the manager (the L2 weight-decay term). */
