@@ -41,7 +41,26 @@ public final class ContrastRatio {
      * @param positiveDistances {@code d(f_l(a), f_l(p))} per level
      * @param negativeDistances {@code sum_j d(f_l(a), f_l(n_j))} per level
      */
-    public record Result(NDArray loss, double[] positiveDistances, double[] negativeDistances) {}
+    public record Result(NDArray loss, NDArray[] positive, NDArray[] negative) {
+
+        /** The mean anchor-positive distance per level, read to the host (a synchronisation: tests and logs only). */
+        public double[] positiveDistances() {
+            return host(positive);
+        }
+
+        /** The mean anchor-negative distance per level (summed over negatives), read to the host. */
+        public double[] negativeDistances() {
+            return host(negative);
+        }
+
+        private static double[] host(NDArray[] perLevel) {
+            double[] out = new double[perLevel.length];
+            for (int l = 0; l < out.length; l++) {
+                out[l] = perLevel[l].getFloat();
+            }
+            return out;
+        }
+    }
 
     /**
      * Creates the ratio.
@@ -86,8 +105,8 @@ public final class ContrastRatio {
         int levels = encoder.levels();
         long n = anchor.getShape().get(0);
         int chunk = encoder.chunkSize((int) n, anchor.getShape().get(2), anchor.getShape().get(3), chunkBytes);
-        double[] sumAp = new double[levels];
-        double[] sumAn = new double[levels];
+        NDArray[] sumAp = new NDArray[levels];
+        NDArray[] sumAn = new NDArray[levels];
         long[] numel = new long[levels];
         NDArray[] gradAp = new NDArray[levels];
         NDArray[] gradAn = new NDArray[levels];
@@ -112,12 +131,12 @@ public final class ContrastRatio {
                     }
                     NDArray[] signP = new NDArray[levels];
                     NDArray[] signN = new NDArray[levels];
-                    accumulate(encoder.pass(positive, start, end).features(), detached, sumAp, signP, scope);
+                    accumulate(encoder.pass(positive, start, end).features(), detached, sumAp, signP, scope, manager);
                     for (NDArray image : negativeImages) {
                         try (NDManager inner = scope.newSubManager()) {
                             NDArray slice = image.get(rows);
                             slice.attach(inner);
-                            accumulate(encoder.features(slice), detached, sumAn, signN, scope);
+                            accumulate(encoder.features(slice), detached, sumAn, signN, scope, manager);
                         }
                     }
                     for (int l = 0; l < levels; l++) {
@@ -130,14 +149,15 @@ public final class ContrastRatio {
                 }
             }
         }
+        // the distances stay on the device: no host synchronisation in the loss
         NDArray loss = null;
-        double[] dAp = new double[levels];
-        double[] dAn = new double[levels];
+        NDArray[] dAp = new NDArray[levels];
+        NDArray[] dAn = new NDArray[levels];
         for (int l = 0; l < levels; l++) {
-            dAp[l] = sumAp[l] / numel[l];
-            dAn[l] = sumAn[l] / numel[l];
-            NDArray ap = OwnedArrays.div(gradAp[l], numel[l]).add((float) dAp[l]);
-            NDArray an = OwnedArrays.div(gradAn[l], numel[l]).add((float) dAn[l]);
+            dAp[l] = OwnedArrays.div(sumAp[l], numel[l]);
+            dAn[l] = OwnedArrays.div(sumAn[l], numel[l]);
+            NDArray ap = OwnedArrays.div(gradAp[l], numel[l]).add(dAp[l]);
+            NDArray an = OwnedArrays.div(gradAn[l], numel[l]).add(dAn[l]);
             NDArray term = OwnedArrays.mul(ap.div(an.add(eps)), levelWeights[l]);
             loss = loss == null ? term : loss.add(term);
         }
@@ -151,16 +171,16 @@ public final class ContrastRatio {
     }
 
     /**
-     * Adds {@code sum |a - x|} per level to {@code sums} and {@code sign(a - x)} to {@code signs} (arrays of
-     * {@code scope}); the temporaries are released on return.
+     * Adds {@code sum |a - x|} per level to {@code sums} (device scalars of {@code owner}, no gradient) and
+     * {@code sign(a - x)} to {@code signs} (arrays of {@code scope}); the temporaries are released on return.
      */
-    private static void accumulate(List<NDArray> features, List<NDArray> anchorFeatures, double[] sums,
-            NDArray[] signs, NDManager scope) {
+    private static void accumulate(List<NDArray> features, List<NDArray> anchorFeatures, NDArray[] sums,
+            NDArray[] signs, NDManager scope, NDManager owner) {
         try (NDManager inner = scope.newSubManager()) {
             for (int l = 0; l < features.size(); l++) {
                 NDArray diff = anchorFeatures.get(l).sub(features.get(l)); // a - x, in the scope
                 diff.attach(inner);
-                sums[l] += diff.abs().sum().getFloat();
+                sums[l] = plus(sums[l], diff.abs().sum(), owner);
                 NDArray sign = diff.signi();
                 if (signs[l] == null) {
                     signs[l] = sign;
