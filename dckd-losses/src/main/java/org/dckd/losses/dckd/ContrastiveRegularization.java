@@ -6,6 +6,9 @@ import java.util.Map;
 import java.util.Set;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 
 import org.dckd.checkpoint.Tensor;
 import org.dckd.losses.LossContext;
@@ -107,8 +110,22 @@ public final class ContrastiveRegularization implements LossTerm {
         NDArray positive = context.requireTeacherOutput(name());
         NDArray lr = context.lr();
         long seed = context.sampleSeed();
-        return r.compute(context.studentOutput(), positive, config.negatives(),
-                j -> IntermediateScope.apply(lr, x -> history.run(negativeInput(x, j, seed)))).loss();
+        int count = config.negatives();
+        long n = lr.getShape().get(0);
+        // every negative through the history model in one batched pass (no gradient), then one slice per negative
+        NDArray all = IntermediateScope.apply(lr, x -> {
+            NDList inputs = new NDList(count);
+            for (int j = 0; j < count; j++) {
+                inputs.add(negativeInput(x, j, seed));
+            }
+            return history.run(count == 1 ? inputs.head() : NDArrays.concat(inputs));
+        });
+        try {
+            return r.compute(context.studentOutput(), positive, count,
+                    j -> all.get(new NDIndex().addSliceDim(j * n, (j + 1) * n))).loss();
+        } finally {
+            all.close();
+        }
     }
 
     /**

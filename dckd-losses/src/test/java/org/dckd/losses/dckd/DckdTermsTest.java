@@ -159,6 +159,27 @@ class DckdTermsTest {
         }
     }
 
+    /**
+     * The negatives go through the history model in one batched pass; the loss equals the one computed negative by
+     * negative (within float32 rounding: batch size may change the order of a convolution's sums).
+     */
+    @Test
+    void batchedNegativesGiveTheLossOfOneByOne() {
+        try (TinyRun run = new TinyRun(1f, 11); NDManager step = run.manager.newSubManager()) {
+            ContrastiveRegularization dcr = dcr();
+            dcr.attach(run.roles);
+            NDArray lr = run.lr(step);
+            LossContext ctx = run.context(step, lr, 1, 99);
+            float batched = dcr.compute(ctx).getFloat();
+            ContrastiveRegularizationConfig c = ContrastiveRegularizationConfig.defaults();
+            ContrastRatio oneByOne = new ContrastRatio(dcr.encoder(), c.levelWeights(), c.eps(), 0);
+            float reference = oneByOne.compute(ctx.studentOutput(), ctx.teacherOutput(), c.negatives(),
+                    j -> dcr.history().run(dcr.negativeInput(lr, j, 99)).duplicate()).loss().getFloat();
+            assertEquals(reference, batched, 1e-5f * reference);
+            assertTrue(c.negatives() > 1 && batched > 0);
+        }
+    }
+
     @Test
     void negativesAreReproducibleFromTheStepSeed() {
         try (TinyRun run = new TinyRun(1f, 11); NDManager m = run.manager.newSubManager()) {
