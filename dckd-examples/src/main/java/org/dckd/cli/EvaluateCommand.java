@@ -22,6 +22,7 @@ import org.dckd.data.benchmark.BenchmarkSet;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -37,6 +38,9 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    DeviceOption device = new DeviceOption();
 
     @Option(names = "--model", required = true, paramLabel = "NAME|FILE",
             description = "A preset (see 'dckd presets'), a JSON/YAML backbone config file, or 'bicubic' for the"
@@ -78,6 +82,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        ai.djl.Device dev = device.device();   // checked before anything is read or written
         boolean bicubic = model.equals(BICUBIC);
         if (bicubic && weights != null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
@@ -105,7 +110,7 @@ final class EvaluateCommand implements Callable<Integer> {
             out.flush();
             scores = BenchmarkEvaluator.bicubicScores(set);
         } else {
-            try (NDManager manager = NDManager.newBaseManager()) {
+            try (NDManager manager = NDManager.newBaseManager(dev)) {
                 SrBackbone net = BackboneLoader.build(config, weights, manager);
                 SuperResolver.Builder builder = SuperResolver.builder().setNetwork(net).optTile(tile)
                         .optTileOverlap(tile > 0 ? tileOverlap : 0);

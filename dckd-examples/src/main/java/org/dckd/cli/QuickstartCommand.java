@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import ai.djl.Device;
 
 import org.dckd.core.config.ExperimentConfig;
 import org.dckd.core.eval.BenchmarkEvaluator;
@@ -22,6 +21,7 @@ import org.dckd.data.synthetic.ProceduralImages;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -40,6 +40,9 @@ final class QuickstartCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    DeviceOption device = new DeviceOption();
 
     @Option(names = "--out", paramLabel = "DIR", description = "Folder for the runs (default: runs/quickstart-<time>).")
     Path out;
@@ -69,6 +72,7 @@ final class QuickstartCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        device.device();   // checked before anything is read or written
         Path root = out(this.out);
         if (Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             boolean empty = Files.isDirectory(root, java.nio.file.LinkOption.NOFOLLOW_LINKS);
@@ -148,7 +152,7 @@ final class QuickstartCommand implements Callable<Integer> {
         out.flush();
         try (TrainingProgress progress = new TrainingProgress(name, out)) {
             return ExperimentRunner.run(loaded, new ExperimentRunner.Options(root.resolve(name), false, null,
-                    Device.cpu(), kind.equals("distill")), progress);
+                    device.device(), kind.equals("distill")), progress);
         }
     }
 

@@ -15,6 +15,7 @@ import org.dckd.core.train.MetricsLog;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -46,8 +47,8 @@ class TrainCommand implements Callable<Integer> {
             description = "Continue the run in --out from its latest checkpoint, or from the given checkpoint folder.")
     String resume;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
-    String device;
+    @Mixin
+    DeviceOption device = new DeviceOption();
 
     @Option(names = "--threads", paramLabel = "N", description = "Torch intra-op threads (default: all cores).")
     Integer threads;
@@ -66,7 +67,7 @@ class TrainCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         ExperimentConfig.Loaded loaded = ExperimentConfig.load(config, overrides);
-        Device dev = Device.fromName(device);
+        Device dev = device.device();
         ExperimentRunner.Result r;
         try (TrainingProgress progress = new TrainingProgress(loaded.config().name(), out)) {
             r = ExperimentRunner.run(loaded, new ExperimentRunner.Options(this.out, overwrite, resume, dev,

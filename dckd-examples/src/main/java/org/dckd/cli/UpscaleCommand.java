@@ -22,6 +22,7 @@ import org.dckd.data.image.ImageFiles;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -32,6 +33,9 @@ final class UpscaleCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    DeviceOption device = new DeviceOption();
 
     @Option(names = "--model", required = true, paramLabel = "NAME|FILE",
             description = "A preset (see 'dckd presets') or a JSON/YAML backbone config file.")
@@ -69,6 +73,7 @@ final class UpscaleCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        ai.djl.Device dev = device.device();   // checked before anything is read or written
         List<Path> files = inputs(input);
         // before anything is written: the outputs never touch an input, and no two inputs share an output name
         OutputLocations.of("--output", output).input("--input", input).input("--weights", weights)
@@ -85,7 +90,7 @@ final class UpscaleCommand implements Callable<Integer> {
             }
         }
         Files.createDirectories(output);
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = NDManager.newBaseManager(dev)) {
             SrBackbone net = BackboneLoader.build(BackboneLoader.config(model, scale), weights, manager);
             SuperResolver.Builder builder = SuperResolver.builder().setNetwork(net).optTile(tile)
                     .optTileOverlap(tile > 0 ? Math.min(tileOverlap, tile - 1) : 0);

@@ -99,6 +99,18 @@ class DckdCliTest {
     }
 
     @Test
+    void aDeviceThisMachineLacksIsRefusedBeforeAnythingRuns() {
+        for (String[] args : new String[][] {
+                {"evaluate", "--model", "rlfn", "--scale", "4", "--data", "nowhere", "--device", "gpu:3"},
+                {"upscale", "--model", "rlfn", "--weights", "nowhere.pth", "--scale", "4", "--input", "nowhere.png",
+                    "--output", "nowhere", "--device", "tpu"}}) {
+            CliRun r = run(args);
+            assertEquals(1, r.status(), r.err());
+            assertTrue(r.err().contains("--device") && !r.err().contains("nowhere"), r.err());
+        }
+    }
+
+    @Test
     void anUnknownModelNamesThePresets() {
         CliRun r = run("evaluate", "--model", "edsr", "--scale", "4", "--data", "nowhere");
         assertEquals(1, r.status());
