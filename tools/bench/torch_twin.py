@@ -29,7 +29,12 @@ infer: batch 1, no gradient, random weights, a random LR image of each size in [
 range, as `dckd evaluate`/`upscale` run the whole image: RLFN (the preset `rlfn`: 52 ch, 6 blocks, x4) and IMDN (the
 preset `imdn`: 64 features, 6 blocks, x4).
 
-Output JSON: {"tool", "torch_version", "threads", "warmup", "steps", "variants" | "cases": {name: {median_ms, p90_ms}}};
+BLAS: Debian's python3-torch calls the system libblas.so.3 for matrix products (bmm, matmul, linear); with only the
+reference BLAS installed these are several times slower than in a PyTorch wheel (MKL), so install OpenBLAS's OpenMP
+build first (apt-get install libopenblas0-openmp); the JSON names the BLAS library that was loaded.
+
+Output JSON: {"tool", "torch_version", "threads", "blas", "warmup", "steps", "variants" | "cases":
+{name: {median_ms, p90_ms}}};
 median and p90 are taken as Java takes them (sorted[steps // 2], sorted[int(steps * 0.9)]).
 """
 import argparse
@@ -231,6 +236,16 @@ def fakd_loss(student_taps, teacher_taps, pairs):
 
 
 # ---------------------------------------------------------------- the measured steps
+def blas_library():
+    """The BLAS shared library this process mapped (Debian's python3-torch links the system libblas.so.3)."""
+    try:
+        with open("/proc/self/maps") as f:
+            libs = {line.split()[-1] for line in f if "blas" in line.rsplit("/", 1)[-1]}
+        return ", ".join(sorted(os.path.realpath(x) for x in libs)) or None
+    except OSError:
+        return None
+
+
 def percentiles(ms):
     ms = sorted(ms)
     return {"median_ms": ms[len(ms) // 2], "p90_ms": ms[int(len(ms) * 0.9)]}
@@ -360,7 +375,10 @@ def main(argv=None):
     torch.set_num_threads(args.threads)
     out = {"tool": "torch_twin", "what": args.what, "torch_version": torch.__version__,
            "threads": torch.get_num_threads(), "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
-           "warmup": args.warmup, "steps": args.steps}
+           "warmup": args.warmup, "steps": args.steps, "blas": blas_library()}
+    if out["blas"] and "/blas/" in out["blas"]:
+        print("torch_twin: warning: the reference BLAS (%s) is in use, matrix products are several times slower than"
+              " in a PyTorch wheel; install libopenblas0-openmp (docs/performance.md)" % out["blas"], file=sys.stderr)
     out.update(train(args) if args.what == "train" else infer(args))
     if args.json:
         with open(args.json + ".tmp", "w") as f:
