@@ -127,6 +127,7 @@ def main(argv=None):
         sys.exit("side_by_side: --train-warmup must be at least 4 (the k-means codebook is fitted at batch 4)")
 
     started = datetime.datetime.now(datetime.timezone.utc)
+    host = machine()
     env = {"OMP_NUM_THREADS": str(args.threads), "OMP_WAIT_POLICY": args.omp_wait_policy}
     java_env = dict(env, DCKD_THREADS=str(args.threads))
     work = tempfile.mkdtemp(prefix="side_by_side_")
@@ -175,7 +176,7 @@ def main(argv=None):
     result = {
         "started_utc": started.isoformat(timespec="seconds"),
         "finished_utc": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "machine": dict(machine(), load_average_after=list(os.getloadavg())),
+        "machine": dict(host, load_average_after=list(os.getloadavg())),
         "threads": args.threads, "omp_wait_policy": args.omp_wait_policy,
         "java_version": tool_version(["java", "-version"]),
         "torch_version": pairs[0].get("torch_version"),

@@ -1,8 +1,6 @@
 package org.dckd.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,11 +15,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.dckd.backbones.SrBackbone;
-import org.dckd.core.eval.EvaluationReport;
 import org.dckd.core.eval.SuperResolver;
 import org.dckd.core.model.BackboneLoader;
 import org.dckd.data.files.OutputLocations;
@@ -71,9 +67,7 @@ final class BenchInferCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         OutputLocations.of("--json", json).check();
-        if (json != null && !overwrite && Files.exists(json)) {
-            throw new IOException(json + " already exists; refusing to overwrite it (pass --overwrite)");
-        }
+        BenchReport.checkWritable(json, overwrite);
         if (warmup < 0 || steps < 1) {
             throw new IllegalArgumentException("--warmup must be at least 0 and --steps at least 1, got " + warmup
                     + " and " + steps);
@@ -111,11 +105,7 @@ final class BenchInferCommand implements Callable<Integer> {
             }
         }
         root.put("peak_rss_mb", ProcessMemory.peakResidentMb());
-        if (json != null) {
-            EvaluationReport.writeAtomically(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(root) + "\n", json, overwrite);
-            out.println("wrote " + json);
-        }
+        BenchReport.write(root, json, overwrite, out);
         out.flush();
         return 0;
     }

@@ -2,7 +2,6 @@ package org.dckd.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,13 +17,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.dckd.backbones.SrBackbone;
 import org.dckd.core.config.ExperimentConfig;
 import org.dckd.core.distill.Distiller;
-import org.dckd.core.eval.EvaluationReport;
 import org.dckd.core.experiment.DataSources;
 import org.dckd.core.experiment.DistillerFactory;
 import org.dckd.core.model.BackboneLoader;
@@ -99,9 +96,7 @@ final class BenchTrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         OutputLocations.of("--json", json).input("--config", config).check();
-        if (json != null && !overwrite && Files.exists(json)) {
-            throw new IOException(json + " already exists; refusing to overwrite it (pass --overwrite)");
-        }
+        BenchReport.checkWritable(json, overwrite);
         ExperimentConfig.Loaded loaded = ExperimentConfig.load(config, overrides);
         ExperimentConfig cfg = loaded.config();
         if (cfg.teacher() == null) {
@@ -169,11 +164,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         }
         root.put("peak_rss_mb", ProcessMemory.peakResidentMb());
         out.printf(Locale.ROOT, "peak RSS: %.0f MB%n", ProcessMemory.peakResidentMb());
-        if (json != null) {
-            EvaluationReport.writeAtomically(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(root) + "\n", json, overwrite);
-            out.println("wrote " + json);
-        }
+        BenchReport.write(root, json, overwrite, out);
         out.flush();
         return 0;
     }
