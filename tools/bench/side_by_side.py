@@ -115,14 +115,18 @@ def main(argv=None):
     ap.add_argument("--train-steps", type=int, default=30)
     ap.add_argument("--infer-warmup", type=int, default=3)
     ap.add_argument("--infer-steps", type=int, default=10)
-    ap.add_argument("--models", default="rlfn,imdn", help="inference presets with a twin (default rlfn,imdn)")
+    ap.add_argument("--models", default="rlfn,imdn", help="inference presets with a twin: rlfn, imdn, "
+                    "swinir_lightweight (default rlfn,imdn)")
     ap.add_argument("--sizes", default="128,256", help="inference LR sides (default 128,256)")
-    ap.add_argument("--skip-infer", action="store_true")
+    ap.add_argument("--skip-infer", action="store_true", help="measure the training steps only")
+    ap.add_argument("--skip-train", action="store_true", help="measure inference only")
     ap.add_argument("--python", default="/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable)
     ap.add_argument("--json", required=True, help="the output file")
     args = ap.parse_args(argv)
     if args.pairs < 1 or args.threads < 1:
         sys.exit("side_by_side: --pairs and --threads must be at least 1")
+    if args.skip_train and args.skip_infer:
+        sys.exit("side_by_side: --skip-train and --skip-infer leave nothing to measure")
     if args.train_warmup < 4:
         sys.exit("side_by_side: --train-warmup must be at least 4 (the k-means codebook is fitted at batch 4)")
 
@@ -157,19 +161,22 @@ def main(argv=None):
         pair = {"pair": i}
         for side, train_cmd, infer_cmd, side_env in (("java", java_train, java_infer, java_env),
                                                      ("torch", torch_train, torch_infer, env)):
-            runs = {}
-            out = os.path.join(work, "%s_train_%d.json" % (side, i))
-            commands["%s_train" % side] = run(train_cmd(out), side_env, log)
-            runs["train"] = read(out)["variants"]
+            runs, meta = {}, {}
+            if not args.skip_train:
+                out = os.path.join(work, "%s_train_%d.json" % (side, i))
+                commands["%s_train" % side] = run(train_cmd(out), side_env, log)
+                meta = read(out)
+                runs["train"] = meta["variants"]
             if not args.skip_infer:
                 out = os.path.join(work, "%s_infer_%d.json" % (side, i))
                 commands["%s_infer" % side] = run(infer_cmd(out), side_env, log)
-                runs["infer"] = read(out)["cases"]
-            torch_meta = read(os.path.join(work, "torch_train_%d.json" % i)) if side == "torch" else None
-            if torch_meta:
-                pair["torch_version"] = torch_meta["torch_version"]
-                pair["teacher_weights"] = torch_meta["teacher_weights"]
-                pair["torch_blas"] = torch_meta.get("blas")
+                infer_meta = read(out)
+                runs["infer"] = infer_meta["cases"]
+                meta = meta or infer_meta
+            if side == "torch":  # the twin's versions and BLAS, and the teacher weights of its training run
+                pair["torch_version"] = meta["torch_version"]
+                pair["teacher_weights"] = meta.get("teacher_weights")
+                pair["torch_blas"] = meta.get("blas")
             pair[side] = runs
         pairs.append(pair)
 
@@ -190,8 +197,9 @@ def main(argv=None):
                      "dckd": "the config's losses: L1 + L1(teacher) + DCR (5 negatives) + DMM (64 codes)",
                      "fakd": "0.5 L1 + 0.5 L1(teacher) + 10 FAKD (student block_1, block_2 vs teacher block_2, block_4)"},
         "pairs": pairs,
-        "train": summarize(pairs, "train", VARIANT_NAMES),
     }
+    if not args.skip_train:
+        result["train"] = summarize(pairs, "train", VARIANT_NAMES)
     if not args.skip_infer:
         cases = list(pairs[0]["java"]["infer"].keys())
         result["infer"] = summarize(pairs, "infer", {c: c for c in cases})

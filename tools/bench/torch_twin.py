@@ -27,7 +27,8 @@ measured steps in Java as well; numerical identity with Java is not the aim, the
 
 infer: batch 1, no gradient, random weights, a random LR image of each size in [0, 1] scaled to the network's input
 range, as `dckd evaluate`/`upscale` run the whole image: RLFN (the preset `rlfn`: 52 ch, 6 blocks, x4) and IMDN (the
-preset `imdn`: 64 features, 6 blocks, x4).
+preset `imdn`: 64 features, 6 blocks, x4), and on request SwinIR-light (`swinir_lightweight`: embed 60, 4 x 6 Swin
+blocks, 6 heads, window 8, pixel-shuffle-direct upsampler; the shifted-window mask is built for the input size).
 
 BLAS: Debian's python3-torch calls the system libblas.so.3 for matrix products (bmm, matmul, linear); with only the
 reference BLAS installed these are several times slower than in a PyTorch wheel (MKL), so install OpenBLAS's OpenMP
@@ -161,6 +162,125 @@ class Imdn(nn.Module):
             h = b(h)
             outs.append(h)
         return self.upsampler(self.lr_conv(F.leaky_relu(self.c(torch.cat(outs, 1)), 0.05)) + fea)
+
+
+# ---------------------------------------------------------------- SwinIR (org.dckd.backbones.swinir), inference only
+def window_partition(x, w):
+    b, h, wd, c = x.shape
+    x = x.view(b, h // w, w, wd // w, w, c)
+    return x.permute(0, 1, 3, 2, 4, 5).reshape(-1, w * w, c)
+
+
+def window_reverse(windows, w, h, wd):
+    b = windows.shape[0] // ((h // w) * (wd // w))
+    x = windows.view(b, h // w, wd // w, w, w, -1)
+    return x.permute(0, 1, 3, 2, 4, 5).reshape(b, h, wd, -1)
+
+
+class WindowAttention(nn.Module):
+    def __init__(self, dim, window, heads):
+        super().__init__()
+        self.window, self.heads, self.scale = window, heads, (dim // heads) ** -0.5
+        self.relative_position_bias_table = nn.Parameter(torch.randn((2 * window - 1) ** 2, heads) * 0.02)
+        coords = torch.stack(torch.meshgrid(torch.arange(window), torch.arange(window), indexing="ij")).flatten(1)
+        rel = (coords[:, :, None] - coords[:, None, :]).permute(1, 2, 0) + (window - 1)
+        self.register_buffer("relative_position_index", rel[..., 0] * (2 * window - 1) + rel[..., 1])
+        self.qkv = nn.Linear(dim, dim * 3)
+        self.proj = nn.Linear(dim, dim)
+
+    def forward(self, x, mask=None):
+        bw, n, c = x.shape
+        qkv = self.qkv(x).reshape(bw, n, 3, self.heads, c // self.heads).permute(2, 0, 3, 1, 4)
+        q, k, v = qkv[0] * self.scale, qkv[1], qkv[2]
+        attn = q @ k.transpose(-2, -1)
+        bias = self.relative_position_bias_table[self.relative_position_index.view(-1)].view(n, n, -1)
+        attn = attn + bias.permute(2, 0, 1).unsqueeze(0)
+        if mask is not None:
+            nw = mask.shape[0]
+            attn = attn.view(bw // nw, nw, self.heads, n, n) + mask.unsqueeze(1).unsqueeze(0)
+            attn = attn.view(-1, self.heads, n, n)
+        return self.proj((attn.softmax(-1) @ v).transpose(1, 2).reshape(bw, n, c))
+
+
+class SwinBlock(nn.Module):
+    def __init__(self, dim, heads, window, shift, mlp_ratio):
+        super().__init__()
+        self.window, self.shift = window, shift
+        self.norm1 = nn.LayerNorm(dim)
+        self.attn = WindowAttention(dim, window, heads)
+        self.norm2 = nn.LayerNorm(dim)
+        self.mlp = nn.Sequential(nn.Linear(dim, int(dim * mlp_ratio)), nn.GELU(), nn.Linear(int(dim * mlp_ratio), dim))
+
+    def mask(self, h, wd):
+        img = torch.zeros(1, h, wd, 1)
+        cnt = 0
+        for hs in (slice(0, -self.window), slice(-self.window, -self.shift), slice(-self.shift, None)):
+            for ws in (slice(0, -self.window), slice(-self.window, -self.shift), slice(-self.shift, None)):
+                img[:, hs, ws, :] = cnt
+                cnt += 1
+        m = window_partition(img, self.window).squeeze(-1)
+        m = m.unsqueeze(1) - m.unsqueeze(2)
+        return m.masked_fill(m != 0, -100.0).masked_fill(m == 0, 0.0)
+
+    def forward(self, x, size):
+        h, wd = size
+        b, _, c = x.shape
+        y = self.norm1(x).view(b, h, wd, c)
+        if self.shift:
+            y = torch.roll(y, (-self.shift, -self.shift), (1, 2))
+        y = self.attn(window_partition(y, self.window), self.mask(h, wd) if self.shift else None)
+        y = window_reverse(y, self.window, h, wd)
+        if self.shift:
+            y = torch.roll(y, (self.shift, self.shift), (1, 2))
+        x = x + y.reshape(b, h * wd, c)
+        return x + self.mlp(self.norm2(x))
+
+
+class Rstb(nn.Module):
+    def __init__(self, dim, depth, heads, window, mlp_ratio):
+        super().__init__()
+        self.blocks = nn.ModuleList([SwinBlock(dim, heads, window, 0 if i % 2 == 0 else window // 2, mlp_ratio)
+                                     for i in range(depth)])
+        self.conv = conv(dim, dim, 3)
+
+    def forward(self, x, size):
+        y = x
+        for blk in self.blocks:
+            y = blk(y, size)
+        b, _, c = x.shape
+        y = self.conv(y.transpose(1, 2).view(b, c, size[0], size[1])).flatten(2).transpose(1, 2)
+        return y + x
+
+
+class SwinIrLight(nn.Module):
+    """The `swinir_lightweight` preset: embed 60, depths 6 x 4, heads 6, window 8, MLP 2, pixel-shuffle-direct."""
+
+    def __init__(self, scale, dim=60, depths=(6, 6, 6, 6), heads=6, window=8, mlp_ratio=2.0):
+        super().__init__()
+        self.input_range = 1.0
+        self.window = window
+        self.register_buffer("mean", torch.tensor([0.4488, 0.4371, 0.4040]).view(1, 3, 1, 1))
+        self.conv_first = conv(3, dim, 3)
+        self.patch_norm = nn.LayerNorm(dim)
+        self.layers = nn.ModuleList([Rstb(dim, d, heads, window, mlp_ratio) for d in depths])
+        self.norm = nn.LayerNorm(dim)
+        self.conv_after_body = conv(dim, dim, 3)
+        self.upsample = nn.Sequential(conv(dim, 3 * scale * scale, 3), nn.PixelShuffle(scale))
+        self.scale = scale
+
+    def forward(self, x):
+        h, wd = x.shape[2:]
+        ph, pw = (-h) % self.window, (-wd) % self.window
+        x = F.pad(x, (0, pw, 0, ph), "reflect") if ph or pw else x
+        x = x - self.mean
+        x = self.conv_first(x)
+        b, c, hh, ww = x.shape
+        y = self.patch_norm(x.flatten(2).transpose(1, 2))
+        for layer in self.layers:
+            y = layer(y, (hh, ww))
+        y = self.norm(y).transpose(1, 2).view(b, c, hh, ww)
+        x = self.upsample(self.conv_after_body(y) + x) + self.mean
+        return x[:, :, :h * self.scale, :wd * self.scale]
 
 
 # ---------------------------------------------------------------- DCKD pieces (dckd-losses org.dckd.losses.dckd)
@@ -325,7 +445,8 @@ def train(args):
 def infer(args):
     torch.manual_seed(0)
     result = {}
-    builders = {"rlfn": lambda: Rlfn(args.scale, 52, 6, input_range=255.0), "imdn": lambda: Imdn(args.scale)}
+    builders = {"rlfn": lambda: Rlfn(args.scale, 52, 6, input_range=255.0), "imdn": lambda: Imdn(args.scale),
+                "swinir_lightweight": lambda: SwinIrLight(args.scale)}
     for model in args.models.split(","):
         if model not in builders:
             raise SystemExit("--models: no twin for '%s'; twins: %s" % (model, ", ".join(builders)))
