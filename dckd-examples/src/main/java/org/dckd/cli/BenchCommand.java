@@ -7,7 +7,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code dckd bench}: measurements (the work itself is in its subcommands, e.g. {@code bench data}). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure the speed of parts of a training run.",
-        subcommands = {BenchDataCommand.class, BenchTrainCommand.class})
+        subcommands = {BenchDataCommand.class, BenchTrainCommand.class, BenchInferCommand.class})
 final class BenchCommand implements Runnable {
 
     @Spec

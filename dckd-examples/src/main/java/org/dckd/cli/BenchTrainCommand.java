@@ -2,7 +2,6 @@ package org.dckd.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,13 +17,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.dckd.backbones.SrBackbone;
 import org.dckd.core.config.ExperimentConfig;
 import org.dckd.core.distill.Distiller;
-import org.dckd.core.eval.EvaluationReport;
 import org.dckd.core.experiment.DataSources;
 import org.dckd.core.experiment.DistillerFactory;
 import org.dckd.core.model.BackboneLoader;
@@ -38,14 +35,26 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code dckd bench train}: the cost of one training step of the same student with the scratch, Logits-KD and the
- * config's own (DCKD) losses, measured side by side in one process, and the resident memory over a long run.
+ * {@code dckd bench train}: the cost of one training step of the same student with the scratch, Logits-KD, the
+ * config's own (DCKD) and FAKD losses, measured side by side in one process, and the resident memory over a long run.
+ * {@code tools/bench/torch_twin.py train} performs the same steps in PyTorch (see docs/performance.md).
  */
 @Command(name = "train", sortOptions = false,
-        description = {"Measure ms per training step (median after warm-up) and memory for scratch, Logits KD and the"
-            + " config's losses (DCKD) on the same student and data, in one run; then resident memory after"
+        description = {"Measure ms per training step (median after warm-up) and memory for scratch, Logits KD, the"
+            + " config's losses (DCKD) and FAKD on the same student and data, in one run; then resident memory after"
             + " --long-a and --long-b iterations of the config's losses."})
 final class BenchTrainCommand implements Callable<Integer> {
+
+    /** The variants, in the order they run. */
+    static final List<String> VARIANTS = List.of("scratch", "logits", "config", "fakd");
+
+    /**
+     * The 'fakd' variant's losses: the term of configs/rlfn/rlfn_x4_fakd.yaml (0.5 L1 + 0.5 L1 to the teacher + 10
+     * FAKD) with the pairs of its taps that a 2-block student has (student block_1 and block_2 against the teacher's
+     * block_2 and block_4; the shipped 4-block student also taps block_4 against block_6).
+     */
+    static final String DEFAULT_FAKD_LOSSES = "[{type: l1, weight: 0.5}, {type: l1, target: teacher, weight: 0.5},"
+            + " {type: fakd, weight: 10, student_taps: [block_1, block_2], teacher_taps: [block_2, block_4]}]";
 
     @Spec
     CommandSpec spec;
@@ -56,6 +65,14 @@ final class BenchTrainCommand implements Callable<Integer> {
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Config overrides.")
     List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--variants", split = ",", paramLabel = "NAME",
+            description = "The variants to measure, of scratch, logits, config, fakd (default: all).")
+    List<String> selected = new ArrayList<>(VARIANTS);
+
+    @Option(names = "--fakd-losses", paramLabel = "YAML", description = "The 'fakd' variant's losses as a YAML list"
+            + " (default: the FAKD term of configs/rlfn/rlfn_x4_fakd.yaml on the taps of a 2-block student).")
+    String fakdLosses = DEFAULT_FAKD_LOSSES;
 
     @Option(names = "--warmup", defaultValue = "5", description = "Warm-up steps per variant (default: ${DEFAULT-VALUE}).")
     int warmup;
@@ -79,23 +96,30 @@ final class BenchTrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         OutputLocations.of("--json", json).input("--config", config).check();
-        if (json != null && !overwrite && Files.exists(json)) {
-            throw new IOException(json + " already exists; refusing to overwrite it (pass --overwrite)");
-        }
+        BenchReport.checkWritable(json, overwrite);
         ExperimentConfig.Loaded loaded = ExperimentConfig.load(config, overrides);
         ExperimentConfig cfg = loaded.config();
         if (cfg.teacher() == null) {
             throw new IllegalArgumentException(config + ": at 'teacher': the benchmark compares distillation variants"
                     + " and needs a teacher");
         }
+        for (String v : selected) {
+            if (!VARIANTS.contains(v)) {
+                throw new IllegalArgumentException("--variants: unknown variant '" + v + "'; known: " + VARIANTS);
+            }
+        }
         Map<String, List<LossTermConfig>> variants = new LinkedHashMap<>();
         variants.put("scratch", ExperimentConfig.readLosses("[{type: l1}]"));
         variants.put("logits", ExperimentConfig.readLosses("[{type: l1}, {type: l1, target: teacher}]"));
         variants.put("config", cfg.losses());
+        variants.put("fakd", readFakdLosses());
+        variants.keySet().retainAll(selected);
 
         ObjectNode root = new ObjectMapper().createObjectNode();
         root.put("config", config.toString());
         root.put("torch_threads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
+        root.put("warmup", warmup);
+        root.put("steps", steps);
         ObjectNode res = root.putObject("variants");
         try (NDManager manager = NDManager.newBaseManager(Device.cpu());
                 TrainingBatches batches = DataSources.open(cfg, null)) {
@@ -140,13 +164,17 @@ final class BenchTrainCommand implements Callable<Integer> {
         }
         root.put("peak_rss_mb", ProcessMemory.peakResidentMb());
         out.printf(Locale.ROOT, "peak RSS: %.0f MB%n", ProcessMemory.peakResidentMb());
-        if (json != null) {
-            EvaluationReport.writeAtomically(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(root) + "\n", json, overwrite);
-            out.println("wrote " + json);
-        }
+        BenchReport.write(root, json, overwrite, out);
         out.flush();
         return 0;
+    }
+
+    private List<LossTermConfig> readFakdLosses() {
+        try {
+            return ExperimentConfig.readLosses(fakdLosses);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--fakd-losses: " + e.getMessage(), e);
+        }
     }
 
     /** The config's distiller (optimizer, schedule, clip, EMA, seed) with the shared teacher and these terms. */
