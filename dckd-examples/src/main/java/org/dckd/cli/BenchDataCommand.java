@@ -68,6 +68,9 @@ final class BenchDataCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    DeviceOption device = new DeviceOption();
+
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "Training images (see above).")
     Path data;
 
@@ -138,6 +141,7 @@ final class BenchDataCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        device.device();   // checked before anything is read or written
         out = spec.commandLine().getOut();
         progress = ConsoleProgress.forCommand(spec.commandLine().getErr());
         OutputLocations.of("--json", json).output("--work-dir", workDir).input("--data", data).check();
@@ -404,7 +408,7 @@ final class BenchDataCommand implements Callable<Integer> {
         int warm = 3;
         List<LossTermConfig> l1 = ExperimentConfig.readLosses("[{type: l1}]");
         // Distiller.step takes batches on the [0, 1] scale and applies the network's own input range
-        try (NDManager manager = NDManager.newBaseManager();
+        try (NDManager manager = NDManager.newBaseManager(device.device());
              PatchLoader loader = PatchLoader.builder().setTrainingSet(set)
                      .setConfig(fed ? c : c.toBuilder().optWorkers(0).build()).optRange(1f).build()) {
             Engine.getInstance().setRandomSeed((int) seed);

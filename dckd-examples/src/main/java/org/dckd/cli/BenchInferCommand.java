@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.Callable;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -24,6 +23,7 @@ import org.dckd.data.files.OutputLocations;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -39,6 +39,9 @@ final class BenchInferCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    DeviceOption device = new DeviceOption();
 
     @Option(names = "--models", split = ",", paramLabel = "PRESET",
             description = "Preset networks (default: ${DEFAULT-VALUE}); see 'dckd presets'.")
@@ -65,6 +68,7 @@ final class BenchInferCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        device.device();   // checked before anything is read or written
         PrintWriter out = spec.commandLine().getOut();
         OutputLocations.of("--json", json).check();
         BenchReport.checkWritable(json, overwrite);
@@ -84,7 +88,7 @@ final class BenchInferCommand implements Callable<Integer> {
         root.put("steps", steps);
         ObjectNode res = root.putObject("cases");
         out.printf(Locale.ROOT, "%-24s %12s %12s%n", "case", "ms/pass", "p90 ms");
-        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+        try (NDManager manager = NDManager.newBaseManager(device.device())) {
             for (String model : models) {
                 try (NDManager owner = manager.newSubManager()) {
                     SrBackbone network = BackboneLoader.build(BackboneLoader.config(model, scale), null, owner);

@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -31,6 +30,7 @@ import org.dckd.losses.LossTermConfig;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -58,6 +58,9 @@ final class BenchTrainCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    DeviceOption device = new DeviceOption();
 
     @Option(names = "--config", required = true, paramLabel = "FILE",
             description = "An experiment config with a teacher (its losses are the 'dckd' variant).")
@@ -94,6 +97,7 @@ final class BenchTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        device.device();   // checked before anything is read or written
         PrintWriter out = spec.commandLine().getOut();
         OutputLocations.of("--json", json).input("--config", config).check();
         BenchReport.checkWritable(json, overwrite);
@@ -121,7 +125,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         root.put("warmup", warmup);
         root.put("steps", steps);
         ObjectNode res = root.putObject("variants");
-        try (NDManager manager = NDManager.newBaseManager(Device.cpu());
+        try (NDManager manager = NDManager.newBaseManager(device.device());
                 TrainingBatches batches = DataSources.open(cfg, null)) {
             SrBackbone teacher = BackboneLoader.build(cfg.teacher(), cfg.scale(), manager);
             TrainingBatches.Batch batch = batches.next();
