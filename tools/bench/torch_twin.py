@@ -439,6 +439,13 @@ def train(args):
                 ms.append((time.perf_counter() - t0) * 1e3)
         result[variant] = percentiles(ms)
         print("%-8s %10.1f %10.1f" % (variant, result[variant]["median_ms"], result[variant]["p90_ms"]), flush=True)
+        if args.profile:
+            # the same trace format as './dckd bench train --profile' (tools/bench/trace_summary.py reads both)
+            os.makedirs(args.profile, exist_ok=True)
+            with torch.autograd.profiler.profile() as prof:
+                for _ in range(args.profile_steps):
+                    step()
+            prof.export_chrome_trace(os.path.join(args.profile, variant + ".trace.json"))
     return {"variants": result, "teacher_weights": loaded, "batch": n, "lr_patch": p}
 
 
@@ -479,6 +486,9 @@ def main(argv=None):
         s.add_argument("--steps", type=int, default=30 if name == "train" else 10)
     t = sub.choices["train"]
     t.add_argument("--variants", default="scratch,logits,config,fakd")
+    t.add_argument("--profile", help="after the measured steps, record --profile-steps more with torch's profiler"
+                   " into PROFILE/<variant>.trace.json")
+    t.add_argument("--profile-steps", type=int, default=5)
     t.add_argument("--teacher", default=SHARED_TEACHER, help="RLFN x4 .pth (random weights when absent)")
     t.add_argument("--batch", type=int, default=8)
     t.add_argument("--patch", type=int, default=32)

@@ -92,6 +92,14 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
     Path json;
 
+    @Option(names = "--profile", paramLabel = "DIR", description = "After the measured steps, record --profile-steps"
+            + " more steps of each variant with PyTorch's profiler into DIR/<variant>.trace.json (Chrome trace format;"
+            + " tools/bench/trace_summary.py counts and times the operator calls).")
+    Path profile;
+
+    @Option(names = "--profile-steps", defaultValue = "5", description = "Steps per profile (default: ${DEFAULT-VALUE}).")
+    int profileSteps;
+
     @Option(names = "--overwrite", description = "Replace an existing --json file.")
     boolean overwrite;
 
@@ -99,7 +107,10 @@ final class BenchTrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         device.device();   // checked before anything is read or written
         PrintWriter out = spec.commandLine().getOut();
-        OutputLocations.of("--json", json).input("--config", config).check();
+        OutputLocations.of("--json", json).output("--profile", profile).input("--config", config).check();
+        if (profile != null) {
+            java.nio.file.Files.createDirectories(profile);
+        }
         BenchReport.checkWritable(json, overwrite);
         ExperimentConfig.Loaded loaded = ExperimentConfig.load(config, overrides);
         ExperimentConfig cfg = loaded.config();
@@ -140,6 +151,18 @@ final class BenchTrainCommand implements Callable<Integer> {
                         }
                     }
                     Arrays.sort(ms);
+                    if (profile != null) {
+                        Path trace = profile.resolve(v.getKey() + ".trace.json");
+                        BenchReport.checkWritable(trace, overwrite);
+                        ai.djl.pytorch.jni.JniUtils.startProfile(false, false, false);
+                        try {
+                            for (int i = 0; i < profileSteps; i++) {
+                                step(d, batch, run);
+                            }
+                        } finally {
+                            ai.djl.pytorch.jni.JniUtils.stopProfile(trace.toString());
+                        }
+                    }
                     ObjectNode n = res.putObject(v.getKey());
                     n.put("median_ms", ms[steps / 2]);
                     n.put("p90_ms", ms[(int) (steps * 0.9)]);
