@@ -55,6 +55,36 @@ class BenchCommandsTest {
         assertEquals(10f, fakd.weight());
     }
 
+    /** {@code --profile} writes one PyTorch profiler trace per variant, with the step's convolutions in it. */
+    @Test
+    void benchTrainProfilesEachVariant() throws Exception {
+        Path cfg = dir.resolve("bench.yaml");
+        java.nio.file.Files.writeString(cfg, String.join("\n",
+                "name: bench",
+                "scale: 2",
+                "teacher: {network: {type: rlfn, feature_channels: 8, blocks: 2, esa_channels: 4, input_range: 1}}",
+                "student: {network: {type: rlfn, feature_channels: 8, blocks: 1, esa_channels: 4, input_range: 1}}",
+                "data: {type: procedural, images: 4, size: 64, patch: 16, batch_size: 2}",
+                "losses: [{type: l1}, {type: l1, target: teacher}]",
+                "train: {iterations: 1}",
+                ""));
+        Path prof = dir.resolve("prof");
+        CliRun r = CliRun.of("bench", "train", "--config", cfg.toString(), "--variants", "scratch,logits",
+                "--warmup", "1", "--steps", "2", "--long-b", "0", "--profile", prof.toString(), "--profile-steps", "1");
+        assertEquals(0, r.status(), r.err());
+        for (String variant : List.of("scratch", "logits")) {
+            Path trace = prof.resolve(variant + ".trace.json");
+            assertTrue(java.nio.file.Files.isRegularFile(trace), trace + " missing; " + r.out());
+            JsonNode events = new ObjectMapper().readTree(trace.toFile());
+            JsonNode list = events.isArray() ? events : events.get("traceEvents");
+            boolean conv = false;
+            for (JsonNode e : list) {
+                conv |= e.path("name").asText().equals("aten::conv2d");
+            }
+            assertTrue(conv, variant + ": no aten::conv2d in the trace");
+        }
+    }
+
     private static List<String> fieldNames(JsonNode node) {
         List<String> names = new ArrayList<>();
         node.fieldNames().forEachRemaining(names::add);
