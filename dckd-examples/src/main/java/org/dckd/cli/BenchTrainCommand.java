@@ -13,7 +13,6 @@ import java.util.concurrent.Callable;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -214,8 +213,8 @@ final class BenchTrainCommand implements Callable<Integer> {
     private static double step(Distiller d, TrainingBatches.Batch b, NDManager manager) {
         long t0 = System.nanoTime();
         try (NDManager scope = manager.newSubManager()) {
-            NDArray lr = scope.create(b.lr(), new Shape(b.n(), 3, b.lrHeight(), b.lrWidth()));
-            NDArray hr = scope.create(b.hr(), new Shape(b.n(), 3, b.hrHeight(), b.hrWidth()));
+            NDArray lr = b.lrArray(scope);
+            NDArray hr = b.hrArray(scope);
             d.step(lr, hr);
         }
         return (System.nanoTime() - t0) / 1e6;

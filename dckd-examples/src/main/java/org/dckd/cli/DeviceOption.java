@@ -15,13 +15,18 @@ final class DeviceOption {
             description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
     String name;
 
+    private Device parsed;
+
     /**
-     * The device.
+     * The device (parsed and checked on the first call; commands call it first, before reading or writing anything).
      *
      * @return the parsed device
      * @throws IllegalArgumentException naming {@code --device} for a malformed name or a GPU this machine lacks
      */
     Device device() {
+        if (parsed != null) {
+            return parsed;
+        }
         if (name == null || !name.matches("cpu|gpu(:\\d{1,4})?")) {
             throw new IllegalArgumentException("--device: expected cpu, gpu or gpu:N, got '" + name + "'");
         }
@@ -35,6 +40,7 @@ final class DeviceOption {
                                 + " docs/dependencies.md)" : ""));
             }
         }
+        parsed = device;
         return device;
     }
 }

@@ -124,17 +124,7 @@ public final class AdamOptimizer {
      * @return the flat gradient
      */
     public NDArray gatherGradients(NDManager manager) {
-        NDList flat = new NDList(names.size());
-        for (String name : names) {
-            try (NDArray grad = parameters.get(name).getArray().getGradient()) {
-                NDArray f = grad.reshape(-1);
-                f.attach(manager);
-                flat.add(f);
-            }
-        }
-        NDArray g = flat.size() == 1 ? flat.head().duplicate() : NDArrays.concat(flat);
-        g.attach(manager);
-        return g;
+        return concatFlat(manager, true);
     }
 
     /**
@@ -158,7 +148,7 @@ public final class AdamOptimizer {
                         parameters.get(name).getArray().muli((float) (1 - lr * weightDecay));
                     }
                 } else {
-                    g.addi(flat(tmp).muli(weightDecay));
+                    g.addi(concatFlat(tmp, false).muli(weightDecay));
                 }
             }
             expAvg.muli(beta1).addi(withManager(g.mul(1 - beta1), tmp));
@@ -184,16 +174,27 @@ public final class AdamOptimizer {
         return array;
     }
 
-    /** The parameters as one flat array of the manager (the L2 weight-decay term). */
-    private NDArray flat(NDManager manager) {
-        NDList flat = new NDList(names.size());
-        for (String name : names) {
-            flat.add(parameters.get(name).getArray().reshape(-1));
+    /**
+     * The parameters' gradients ({@code gradients}) or values, flattened and concatenated in update order into one new
+     * array of the manager; the temporaries are released.
+     */
+    private NDArray concatFlat(NDManager manager, boolean gradients) {
+        try (NDManager tmp = manager.newSubManager()) {
+            NDList flat = new NDList(names.size());
+            for (String name : names) {
+                NDArray p = parameters.get(name).getArray();
+                NDArray source = gradients ? p.getGradient() : p;
+                if (gradients) {
+                    source.attach(tmp);
+                }
+                NDArray f = source.reshape(-1);
+                f.attach(tmp);
+                flat.add(f);
+            }
+            NDArray out = flat.size() == 1 ? flat.head().duplicate() : NDArrays.concat(flat);
+            out.attach(manager);
+            return out;
         }
-        NDArray out = NDArrays.concat(flat);
-        out.attach(manager);
-        flat.forEach(a -> a.attach(manager));
-        return out;
     }
 
     /** The optimizer state as heap tensors: {@code step}, {@code exp_avg.NAME}, {@code exp_avg_sq.NAME}. */

@@ -10,7 +10,6 @@ import java.util.Set;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -118,8 +117,8 @@ public final class TrainingLoop {
                 TrainingBatches.Batch b = batches.next();
                 StepResult r;
                 try (NDManager scope = manager.newSubManager()) {
-                    NDArray lr = scope.create(b.lr(), new Shape(b.n(), 3, b.lrHeight(), b.lrWidth()));
-                    NDArray hr = scope.create(b.hr(), new Shape(b.n(), 3, b.hrHeight(), b.hrWidth()));
+                    NDArray lr = b.lrArray(scope);
+                    NDArray hr = b.hrArray(scope);
                     r = distiller.step(lr, hr);
                 }
                 log.add(r);

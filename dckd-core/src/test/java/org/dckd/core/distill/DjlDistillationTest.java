@@ -57,7 +57,7 @@ class DjlDistillationTest {
     }
 
     /** The batches in order, 2 images each, as a DJL dataset: data = [lr], labels = [hr]. */
-    private static ArrayDataset dataset(List<NDArray[]> batches) {
+    static ArrayDataset dataset(List<NDArray[]> batches) {
         NDArray lr = NDArrays.concat(new NDList(batches.stream().map(b -> b[0]).toList()));
         NDArray hr = NDArrays.concat(new NDList(batches.stream().map(b -> b[1]).toList()));
         return new ArrayDataset.Builder().setData(lr).optLabels(hr).setSampling(2, false).build();

@@ -16,7 +16,6 @@ import java.util.function.Supplier;
 
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -30,7 +29,6 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.EasyTrain;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
-import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.util.PairList;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -141,14 +139,11 @@ class YourOwnBlockStudentTest {
             }
             return;
         }
-        NDArray lr = NDArrays.concat(new NDList(batches.stream().map(b -> b[0]).toList()));
-        NDArray hr = NDArrays.concat(new NDList(batches.stream().map(b -> b[1]).toList()));
         DjlDistillation kd = DjlDistillation.of(d);
         try (Model model = Model.newInstance("student")) {
             model.setBlock(kd.block());
             try (Trainer trainer = model.newTrainer(kd.trainingConfig())) {
-                EasyTrain.fit(trainer, 1, new ArrayDataset.Builder().setData(lr).optLabels(hr).setSampling(2, false)
-                        .build(), null);
+                EasyTrain.fit(trainer, 1, DjlDistillationTest.dataset(batches), null);
                 assertTrue(Float.isFinite(trainer.getTrainingResult().getTrainLoss()));
             }
         }

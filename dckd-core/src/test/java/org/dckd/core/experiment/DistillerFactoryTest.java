@@ -14,7 +14,6 @@ import java.util.Map;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 
 import org.dckd.backbones.SrBackbone;
 import org.dckd.checkpoint.Checkpoints;
@@ -62,8 +61,8 @@ class DistillerFactoryTest {
             for (int i = 0; i < steps; i++) {
                 TrainingBatches.Batch b = batches.next();
                 try (NDManager scope = d.manager().newSubManager()) {
-                    NDArray lr = scope.create(b.lr(), new Shape(b.n(), 3, b.lrHeight(), b.lrWidth()));
-                    NDArray hr = scope.create(b.hr(), new Shape(b.n(), 3, b.hrHeight(), b.hrWidth()));
+                    NDArray lr = b.lrArray(scope);
+                    NDArray hr = b.hrArray(scope);
                     losses.add(d.step(lr, hr).loss());
                 }
             }
