@@ -339,7 +339,7 @@ public final class Distiller implements AutoCloseable {
      * Zeroes every trainable gradient (a step that updates nothing). NaN/Inf entries too: {@code 0 * NaN} is NaN, and
      * PyTorch accumulates gradients, so they would poison every later step.
      */
-    void zeroGradients() {
+    private void zeroGradients() {
         for (Parameter p : trainable.values()) {
             try (NDArray g = p.getArray().getGradient()) {
                 g.muli(0);
