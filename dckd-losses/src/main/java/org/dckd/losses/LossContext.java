@@ -1,6 +1,7 @@
 package org.dckd.losses;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.UnaryOperator;
 
 import ai.djl.ndarray.NDArray;
@@ -22,6 +23,8 @@ import ai.djl.ndarray.NDManager;
  * @param teacher runs the frozen teacher on another [0,1] batch without gradients; {@code null} without a teacher
  * @param sampleSeed a per-step seed for the term's random choices (degradations, flips), derived from the run seed
  *     and the iteration so that a resumed run draws the same values
+ * @param shared results several terms of this step need, computed once (for example DCR's and DMM's encoder passes
+ *     over the student and teacher outputs)
  */
 public record LossContext(
         NDManager manager,
@@ -34,7 +37,35 @@ public record LossContext(
         Map<String, NDArray> teacherFeatures,
         UnaryOperator<NDArray> student,
         UnaryOperator<NDArray> teacher,
-        long sampleSeed) {
+        long sampleSeed,
+        SharedComputations shared) {
+
+    /**
+     * A context with a new, empty {@link SharedComputations} store (one step's).
+     *
+     * @param manager the step's manager
+     * @param iteration the 1-based iteration
+     * @param lr the LR input batch
+     * @param hr the HR batch
+     * @param studentOutput {@code S(lr)}, recorded for gradients
+     * @param teacherOutput {@code T(lr)}, or {@code null}
+     * @param studentFeatures requested student taps
+     * @param teacherFeatures requested teacher taps
+     * @param student the student operator, or {@code null}
+     * @param teacher the teacher operator, or {@code null}
+     * @param sampleSeed the step's sample seed
+     */
+    public LossContext(NDManager manager, long iteration, NDArray lr, NDArray hr, NDArray studentOutput,
+            NDArray teacherOutput, Map<String, NDArray> studentFeatures, Map<String, NDArray> teacherFeatures,
+            UnaryOperator<NDArray> student, UnaryOperator<NDArray> teacher, long sampleSeed) {
+        this(manager, iteration, lr, hr, studentOutput, teacherOutput, studentFeatures, teacherFeatures, student,
+                teacher, sampleSeed, new SharedComputations());
+    }
+
+    /** Checks the shared store. */
+    public LossContext {
+        Objects.requireNonNull(shared, "shared");
+    }
 
     /**
      * The teacher network, or an error naming the term that needs it when the run has no teacher.

@@ -122,7 +122,7 @@ public final class ContrastiveRegularization implements LossTerm {
         });
         try {
             return r.compute(context.studentOutput(), positive, count,
-                    j -> all.get(new NDIndex().addSliceDim(j * n, (j + 1) * n))).loss();
+                    j -> all.get(new NDIndex().addSliceDim(j * n, (j + 1) * n)), context.shared()).loss();
         } finally {
             all.close();
         }

@@ -20,7 +20,9 @@ import org.dckd.checkpoint.StateDict;
 import org.dckd.checkpoint.Tensor;
 import org.dckd.losses.LossContext;
 import org.dckd.losses.LossTerm;
+import org.dckd.losses.SharedComputations;
 import org.dckd.losses.TrainingRoles;
+import org.dckd.losses.dckd.EncodedOutputs.Operand;
 import org.dckd.losses.encoders.FeatureEncoder;
 import org.dckd.losses.encoders.SharedEncoders;
 import org.dckd.nn.OwnedArrays;
@@ -148,14 +150,14 @@ public final class DistributionMapping implements LossTerm {
     public NDArray compute(LossContext context) {
         attachedEncoder();
         NDArray positive = context.requireTeacherOutput(name());
-        NDArray teacherTokens = encodeTokens(positive);
+        NDArray teacherTokens = tokens(context, Operand.TEACHER_OUTPUT, positive);
         if (distribution == null) {
             collect(teacherTokens);
             if (distribution == null) {
                 return context.manager().zeros(new Shape());
             }
         }
-        NDArray studentTokens = encodeTokens(context.studentOutput());
+        NDArray studentTokens = tokens(context, Operand.STUDENT_OUTPUT, context.studentOutput());
         return distribution.crossEntropy(studentTokens, teacherTokens, config.mode());
     }
 
@@ -167,14 +169,28 @@ public final class DistributionMapping implements LossTerm {
      * @return the tokens, in {@code images}' manager (attached to its graph if it has one)
      */
     public NDArray encodeTokens(NDArray images) {
+        return tokens(new SharedComputations(), null, images);
+    }
+
+    /**
+     * The tokens of the step's student or teacher output, from the encoder passes shared with the step's other terms
+     * ({@link EncodedOutputs}); {@code operand == null}: not shared.
+     */
+    private NDArray tokens(LossContext context, Operand operand, NDArray images) {
+        return tokens(context.shared(), operand, images);
+    }
+
+    private NDArray tokens(SharedComputations shared, Operand operand, NDArray images) {
         FeatureEncoder e = attachedEncoder();
         Shape shape = images.getShape();
         long n = shape.get(0);
         int chunk = e.chunkSize((int) n, shape.get(2), shape.get(3), (long) config.chunkMb() << 20);
         NDList parts = new NDList();
         for (long start = 0; start < n; start += chunk) {
-            // the memoised pass: shared with a DCR term on the same encoder and rows
-            parts.add(CodebookDistribution.tokens(e.pass(images, start, Math.min(n, start + chunk)).encoding()));
+            long end = Math.min(n, start + chunk);
+            FeatureEncoder.Pass pass = operand == null ? e.pass(images, start, end)
+                    : EncodedOutputs.pass(shared, e, operand, images, start, end);
+            parts.add(CodebookDistribution.tokens(pass.encoding()));
         }
         return parts.size() == 1 ? parts.singletonOrThrow() : NDArrays.concat(parts, 0);
     }

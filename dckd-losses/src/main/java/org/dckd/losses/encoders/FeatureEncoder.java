@@ -40,10 +40,7 @@ public abstract class FeatureEncoder extends AbstractBlock {
     /** The {@code training} flag passed to child blocks: autograd must stay on for gradients through the encoder. */
     protected static final boolean TRAINING = true;
 
-    private static final int MEMO_LIMIT = 256;
-
     private ParameterStore store;
-    private final List<Memo> memo = new ArrayList<>();
 
     /**
      * Creates the encoder.
@@ -170,24 +167,17 @@ public abstract class FeatureEncoder extends AbstractBlock {
     }
 
     /**
-     * The features and encoding of rows {@code [start, end)} of a batch, memoised while {@code batch} is alive: a
-     * second call with the same array and rows (for example the DCR and DMM terms of one step, which share an encoder
-     * through {@link SharedEncoders}) returns the same arrays without recomputing. The results belong to
-     * {@code batch}'s manager and are attached to its autograd graph; callers must not close them, and {@code batch}
-     * must not be modified in place while memoised. Entries whose batch was released are dropped.
+     * The features and encoding of rows {@code [start, end)} of a batch, computed in one forward pass. The results
+     * belong to {@code batch}'s manager and are attached to its autograd graph. Loss terms of one step share a pass
+     * through their context's {@link org.dckd.losses.SharedComputations} (see {@code org.dckd.losses.dckd.EncodedOutputs}),
+     * not through the encoder.
      *
      * @param batch {@code (N, 3, H, W)} on [0, 1]
      * @param start the first row
      * @param end one past the last row
      * @return the pass
      */
-    public final synchronized Pass pass(NDArray batch, long start, long end) {
-        memo.removeIf(m -> m.batch().isReleased());
-        for (Memo m : memo) {
-            if (m.batch() == batch && m.start() == start && m.end() == end) {
-                return m.pass();
-            }
-        }
+    public final Pass pass(NDArray batch, long start, long end) {
         long n = batch.getShape().get(0);
         NDManager owner = batch.getManager();
         Pass result;
@@ -203,19 +193,18 @@ public abstract class FeatureEncoder extends AbstractBlock {
             result.features().forEach(a -> a.attach(owner));
             result.encoding().attach(owner);
         }
-        if (memo.size() >= MEMO_LIMIT) {
-            memo.remove(0);
-        }
-        memo.add(new Memo(batch, start, end, result));
         return result;
     }
 
-    /** Forgets every memoised pass. */
-    public final synchronized void clearMemo() {
-        memo.clear();
+    /**
+     * Whether {@link #encode} is the deepest {@link #features} level (true for the random and VGG19 encoders), so a
+     * features-only pass also gives the encoding. The VQGAN's encoding comes after its feature levels (false).
+     *
+     * @return whether the encoding is the deepest feature level
+     */
+    public boolean encodingIsDeepestLevel() {
+        return true;
     }
-
-    private record Memo(NDArray batch, long start, long end, Pass pass) {}
 
     /**
      * Freezes every parameter ({@code requiresGradient() == false}); the encoder's weights can then never receive a

@@ -162,6 +162,12 @@ public final class Vqgan extends FeatureEncoder {
                 encoder.encode(ps, config.symmetricInput() ? OwnedArrays.mul(x, 2).sub(1) : x), TRAINING))).get(0);
     }
 
+    /** The VQGAN's encoding ({@code quant_conv} after the encoder) is not one of its feature levels. */
+    @Override
+    public boolean encodingIsDeepestLevel() {
+        return false;
+    }
+
     @Override
     protected Pass computePass(ParameterStore ps, NDArray images) {
         List<NDArray> levels = new java.util.ArrayList<>();

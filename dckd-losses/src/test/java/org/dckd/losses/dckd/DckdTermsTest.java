@@ -30,6 +30,7 @@ import org.dckd.checkpoint.StateDict;
 import org.dckd.checkpoint.Tensor;
 import org.dckd.losses.LossContext;
 import org.dckd.losses.LossTerm;
+import org.dckd.losses.encoders.FeatureEncoder;
 import org.dckd.losses.encoders.RandomEncoderConfig;
 import org.dckd.losses.testing.TinyRun;
 import org.dckd.nn.TorchModule;
@@ -129,9 +130,28 @@ class DckdTermsTest {
                 ctx.studentOutput().setRequiresGradient(true);
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     NDArray a = dcr.compute(ctx);
-                    assertSame(dcr.encoder().pass(ctx.studentOutput(), 0, 2), dcr.encoder().pass(ctx.studentOutput(),
-                            0, 2), "memoised");
+                    // DCR stored both passes in the step's shared store (the positive from its batched call) ...
+                    FeatureEncoder.Pass student = EncodedOutputs.find(ctx.shared(), dcr.encoder(),
+                            EncodedOutputs.Operand.STUDENT_OUTPUT, 0, 2);
+                    FeatureEncoder.Pass teacher = EncodedOutputs.find(ctx.shared(), dcr.encoder(),
+                            EncodedOutputs.Operand.TEACHER_OUTPUT, 0, 2);
+                    assertNotNull(student, "the anchor's pass is shared");
+                    assertNotNull(teacher, "the positive's pass is shared");
+                    // ... and the positive's part of the batched call equals its own pass
+                    try (NDManager check = s.newSubManager()) {
+                        List<NDArray> own = dcr.encoder().features(ctx.teacherOutput().duplicate());
+                        for (int l = 0; l < own.size(); l++) {
+                            float[] expected = own.get(l).toFloatArray();
+                            float[] actual = teacher.features().get(l).toFloatArray();
+                            for (int i = 0; i < expected.length; i++) {
+                                assertEquals(expected[i], actual[i], 1e-6f + 1e-5f * Math.abs(expected[i]),
+                                        "level " + l + " element " + i);
+                            }
+                        }
+                    }
                     gc.backward(a.add(dmm.compute(ctx)));
+                    assertSame(student, EncodedOutputs.pass(ctx.shared(), dcr.encoder(),
+                            EncodedOutputs.Operand.STUDENT_OUTPUT, ctx.studentOutput(), 0, 2), "DMM read the same");
                 }
                 together = ctx.studentOutput().getGradient().toFloatArray();
             }
