@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonTypeName;
 
-import org.dckd.backbones.BackboneConfig;
+import org.dckd.backbones.ReparameterizableConfig;
 
 /**
  * Configuration of a {@link Span} (swift parameter-free attention network, Wan et al., NTIRE 2024 ESR winner).
@@ -32,7 +32,7 @@ public record SpanConfig(
         @JsonProperty("scale") int scale,
         @JsonProperty("feature_channels") int featureChannels,
         @JsonProperty("blocks") int blocks,
-        @JsonProperty("deploy") boolean deploy) implements BackboneConfig {
+        @JsonProperty("deploy") boolean deploy) implements ReparameterizableConfig {
 
     /** Default feature width (the official {@code SPAN} constructor and the paper's model). */
     public static final int DEFAULT_FEATURE_CHANNELS = 48;
@@ -134,6 +134,7 @@ public record SpanConfig(
      *
      * @return this config with {@code deploy = true}
      */
+    @Override
     public SpanConfig deployForm() {
         return new SpanConfig(scale, featureChannels, blocks, true);
     }
@@ -143,8 +144,15 @@ public record SpanConfig(
      *
      * @return this config with {@code deploy = false}
      */
+    @Override
     public SpanConfig trainingForm() {
         return new SpanConfig(scale, featureChannels, blocks, false);
+    }
+
+    /** Whether this config builds the deploy form ({@link #deploy()}). */
+    @Override
+    public boolean isDeployForm() {
+        return deploy;
     }
 
     /**
