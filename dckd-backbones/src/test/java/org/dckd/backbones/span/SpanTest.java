@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +19,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 
 import org.dckd.backbones.BackboneConfig;
+import org.dckd.backbones.DeployConversion;
 import org.dckd.backbones.TorchReference;
 import org.dckd.checkpoint.Checkpoints;
 import org.dckd.checkpoint.StateDict;
@@ -253,6 +253,25 @@ class SpanTest {
     }
 
     @Test
+    void deployConversionChecksTheMergeAndRefusesNetworksWithoutATrainingForm() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            SpanConfig config = SpanConfig.builder().setScale(2).optFeatureChannels(8).optBlocks(2).build();
+            DeployConversion d = DeployConversion.of(initialised(config, m));
+            assertEquals(config.deployForm(), d.config());
+            assertTrue(d.probeDifference() < FORM_TOLERANCE, "probe " + d.probeDifference());
+            assertEquals(initialised(config.deployForm(), m).parameterCount(), d.deployParameters());
+            assertTrue(d.trainingParameters() > d.deployParameters());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> DeployConversion.of(initialised(config.deployForm(), m)));
+            assertTrue(e.getMessage().contains("already in its deploy form"), e.getMessage());
+            org.dckd.backbones.SrBackbone rlfn = new org.dckd.backbones.rlfn.RlfnConfig(2, 8, 8, 1, 4, 255f).build();
+            rlfn.initialize(m);
+            e = assertThrows(IllegalArgumentException.class, () -> DeployConversion.of(rlfn));
+            assertTrue(e.getMessage().contains("RlfnConfig networks have no deploy form"), e.getMessage());
+        }
+    }
+
+    @Test
     void aDeployCheckpointDoesNotLoadIntoTheTrainingFormAndViceVersa() throws IOException {
         try (NDManager m = NDManager.newBaseManager()) {
             Span train = initialised(SpanConfig.student16(4), m);
@@ -290,9 +309,5 @@ class SpanTest {
                     () -> forward(net, m, m.zeros(new Shape(1, 1, 8, 8))));
             assertTrue(e.getMessage().contains("(N, 3, H, W)"), e.getMessage());
         }
-    }
-
-    static Path golden(String file) {
-        return SharedData.require(DIR + file);
     }
 }
