@@ -252,6 +252,36 @@ class SpanTest {
         }
     }
 
+    /**
+     * Backward through a small training-form SPAN: every trainable parameter (all branches) gets a finite, non-zero
+     * gradient, through the tapped forward pass as well; the derived eval_conv tensors are not parameters.
+     */
+    @Test
+    void everyBranchParameterReceivesAFiniteNonZeroGradient() {
+        Engine.getInstance().setRandomSeed(5);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Span net = initialised(SpanConfig.builder().setScale(2).optFeatureChannels(6).optBlocks(2).build(), m);
+            Map<String, ai.djl.nn.Parameter> params = TorchModule.parameters(net);
+            assertEquals(8 * 8 + 2 + 2, params.size(), "4 convolutions x 2 tensors per Conv3XC, conv_cat, upsampler");
+            assertTrue(params.keySet().stream().noneMatch(k -> k.contains("eval_conv")));
+            NDArray x = m.randomUniform(0, 1, new Shape(2, 3, 10, 11));
+            try (NDManager step = m.newSubManager();
+                    ai.djl.training.GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                TappedOutput t = net.forwardWithFeatures(new ParameterStore(step, false), x, true);
+                gc.backward(t.output().square().mean().add(t.feature("block_1").square().mean()));
+            }
+            params.forEach((k, p) -> {
+                float[] g = p.getArray().getGradient().toFloatArray();
+                double norm = 0;
+                for (float v : g) {
+                    assertTrue(Float.isFinite(v), k + ": non-finite gradient");
+                    norm += v * v;
+                }
+                assertTrue(norm > 0, k + ": zero gradient");
+            });
+        }
+    }
+
     @Test
     void deployConversionChecksTheMergeAndRefusesNetworksWithoutATrainingForm() {
         try (NDManager m = NDManager.newBaseManager()) {
