@@ -13,6 +13,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 
+import org.dckd.backbones.BlockChainNetwork;
 import org.dckd.backbones.SrBackbone;
 import org.dckd.checkpoint.BufferOwner;
 import org.dckd.nn.IntermediateScope;
@@ -131,13 +132,7 @@ public final class Span extends SrBackbone {
     @Override
     public List<String> tapNames() {
         if (tapNames == null) {
-            List<String> taps = new ArrayList<>();
-            taps.add("head");
-            for (int i = 1; i <= blocks.size(); i++) {
-                taps.add("block_" + i);
-            }
-            taps.add("body");
-            tapNames = Collections.unmodifiableList(taps);
+            tapNames = BlockChainNetwork.chainTapNames(blocks.size());
         }
         return tapNames;
     }
