@@ -1,5 +1,7 @@
 package org.dckd.backbones.span;
 
+import java.util.List;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -78,8 +80,8 @@ public final class Spab extends FeatureBlock {
     }
 
     /** The three convolutions {@code c1_r}, {@code c2_r}, {@code c3_r}. */
-    public java.util.List<Conv3xc> convolutions() {
-        return java.util.List.of(c1, c2, c3);
+    public List<Conv3xc> convolutions() {
+        return List.of(c1, c2, c3);
     }
 
     /** The input/output channels C. */

@@ -129,6 +129,21 @@ public final class Span extends SrBackbone {
         return n;
     }
 
+    /**
+     * An upper estimate of the inference memory per LR pixel: {@code 4 (k C + 6 s^2)} bytes, with {@code k = 48} in
+     * the training form (each {@code Conv3XC} of the running block holds two 2C-wide branch outputs, its C-wide
+     * results and the SiLU/attention temporaries, besides the kept head, first-block and concatenation features) and
+     * {@code k = 24} in the deploy form.
+     *
+     * @return bytes per LR pixel
+     */
+    @Override
+    public long inferenceBytesPerPixel() {
+        long s = scale();
+        long k = isDeploy() ? 24 : 48;
+        return Float.BYTES * (k * config.featureChannels() + 6 * s * s);
+    }
+
     @Override
     public List<String> tapNames() {
         if (tapNames == null) {
