@@ -17,6 +17,8 @@ import org.dckd.backbones.DeployConversion;
 import org.dckd.backbones.ReparameterizableConfig;
 import org.dckd.backbones.SrBackbone;
 import org.dckd.checkpoint.Checkpoints;
+import org.dckd.checkpoint.StateDict;
+import org.dckd.checkpoint.WeightLoader;
 import org.dckd.config.ConfigException;
 import org.dckd.config.ConfigReader;
 import org.dckd.core.model.BackboneLoader;
@@ -42,6 +44,12 @@ final class ReparameterizeCommand implements Callable<Integer> {
 
     /** The scale used for a preset when {@code --scale} is not given. */
     static final int DEFAULT_SCALE = 4;
+
+    /**
+     * Above this relative deviation, merged kernels stored beside the branches (SPAN's {@code eval_conv}) are reported
+     * as stale: a float32 merge of the same branches deviates by about 2e-7.
+     */
+    static final double STALE_TOLERANCE = 1e-5;
 
     @Spec
     CommandSpec spec;
@@ -88,7 +96,16 @@ final class ReparameterizeCommand implements Callable<Integer> {
         }
         ReparameterizableConfig trainingConfig = rc.trainingForm();
         try (NDManager manager = NDManager.newBaseManager()) {
-            SrBackbone training = BackboneLoader.build(trainingConfig, weights, weightsKey, manager);
+            StateDict trainingSd = weightsKey == null ? Checkpoints.read(weights) : Checkpoints.read(weights, weightsKey);
+            SrBackbone training = trainingConfig.build();
+            training.initialize(manager);
+            WeightLoader.load(training, trainingSd);
+            double stale = Reparameterization.storedKernelDeviation(training, trainingSd);
+            if (stale > STALE_TOLERANCE) {
+                spec.commandLine().getErr().printf(Locale.ROOT, "dckd reparameterize: warning: the merged kernels stored"
+                        + " in %s differ from the merge of its branches by %.3g of their size; they are stale and"
+                        + " ignored (the deploy weights are merged from the branches)%n", weights, stale);
+            }
             DeployConversion deploy = DeployConversion.of(training);
             stdout.printf(Locale.ROOT, "%s: training form %,d parameters -> deploy form %,d parameters (%d merged "
                     + "convolutions)%n", weights, deploy.trainingParameters(), deploy.deployParameters(),

@@ -20,6 +20,7 @@ import org.dckd.backbones.SrBackbone;
 import org.dckd.backbones.catalog.Backbones;
 import org.dckd.checkpoint.Checkpoints;
 import org.dckd.checkpoint.StateDict;
+import org.dckd.checkpoint.Tensor;
 import org.dckd.core.model.BackboneLoader;
 import org.dckd.testing.SharedData;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,7 @@ class ReparameterizeCommandTest {
                 out.toString());
         assertEquals(0, run.status(), run.err());
         assertTrue(run.out().contains("256,152 parameters -> deploy form 52,528 parameters (20 merged"), run.out());
+        assertTrue(!run.err().contains("stale"), "the golden's eval_conv tensors are the merge of its branches");
         StateDict sd = Checkpoints.read(out);
         assertEquals(44, sd.size());
         try (NDManager m = NDManager.newBaseManager()) {
@@ -114,6 +116,33 @@ class ReparameterizeCommandTest {
         assertEquals(1, deployIn.status());
         assertTrue(deployIn.err().contains(slim.toString()) && deployIn.err().contains("missing"), deployIn.err());
         assertTrue(Files.list(tmp).findAny().isEmpty(), "nothing is written on failure");
+    }
+
+    /** A training checkpoint whose stored eval_conv no longer matches its branches is converted, with a warning. */
+    @Test
+    void staleStoredKernelsAreReportedAndIgnored() throws IOException {
+        StateDict golden = Checkpoints.read(SharedData.require(DIR + "span_small_ch16_train.pth"));
+        Map<String, Tensor> tensors = new LinkedHashMap<>(golden.tensors());
+        String key = "block_3.c2_r.eval_conv.bias";
+        float[] bias = tensors.get(key).toFloatArray();
+        bias[0] += 1f;
+        tensors.put(key, Tensor.ofFloats(tensors.get(key).shape(), bias));
+        Path stale = tmp.resolve("stale.safetensors");
+        Checkpoints.writeSafetensors(new StateDict(tensors, null), stale);
+        Path fresh = tmp.resolve("fresh.safetensors");
+        Path out = tmp.resolve("deploy.safetensors");
+        Checkpoints.writeSafetensors(golden, fresh);
+        CliRun reference = CliRun.of("reparameterize", "--model", "span_s16", "--weights", fresh.toString(), "--out",
+                tmp.resolve("reference.safetensors").toString());
+        assertEquals(0, reference.status(), reference.err());
+        CliRun run = CliRun.of("reparameterize", "--model", "span_s16", "--weights", stale.toString(), "--out",
+                out.toString());
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.err().contains("stale") && run.err().contains(stale.toString()), run.err());
+        StateDict a = Checkpoints.read(out);
+        StateDict b = Checkpoints.read(tmp.resolve("reference.safetensors"));
+        assertEquals(a.keys(), b.keys());
+        a.keys().forEach(k -> assertTrue(a.get(k).contentEquals(b.get(k)), k + ": merged from the branches"));
     }
 
     private static Map<String, NDArray> npz(NDManager m, Path file) throws IOException {

@@ -93,6 +93,35 @@ public final class Reparameterization {
         return new StateDict(out, null);
     }
 
+    /**
+     * How far the merged kernels a checkpoint stores for a training-form network (SPAN's {@code eval_conv}, which the
+     * official code refreshes from the branches) are from the merge of the branches the network now holds: the
+     * largest {@code max |stored - merged| / max |merged|} over the blocks whose deploy tensors the checkpoint has.
+     * After loading that checkpoint, a value near 1e-7 means the stored kernels are the float32 merge of the same
+     * branches; a large one means they are stale (the network never uses them).
+     *
+     * @param network an initialised training-form network (typically with {@code stateDict} loaded)
+     * @param stateDict the checkpoint
+     * @return the largest relative deviation, or {@code NaN} if the checkpoint stores no merged kernel
+     * @throws IllegalArgumentException if a stored kernel has another shape than the merge
+     */
+    public static double storedKernelDeviation(Block network, StateDict stateDict) {
+        double worst = Double.NaN;
+        for (Map.Entry<String, ReparameterizableBlock> e : blocks(network).entrySet()) {
+            String name = e.getValue().deployConvolutionName();
+            String base = e.getKey() + (name.isEmpty() ? "" : name + ".");
+            Tensor w = stateDict.get(base + "weight");
+            if (w == null) {
+                continue;
+            }
+            ConvKernel merged = e.getValue().mergedKernel();
+            ConvKernel stored = ConvKernel.of(w, stateDict.get(base + "bias"));
+            double d = merged.maxAbsDifference(stored) / Math.max(merged.maxAbs(), Double.MIN_NORMAL);
+            worst = Double.isNaN(worst) ? d : Math.max(worst, d);
+        }
+        return worst;
+    }
+
     private static String owner(String key, Map<String, ReparameterizableBlock> blocks) {
         for (String prefix : blocks.keySet()) {
             if (key.startsWith(prefix)) {
