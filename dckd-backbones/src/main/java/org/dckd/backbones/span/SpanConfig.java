@@ -100,6 +100,8 @@ public record SpanConfig(
 
     /**
      * SPAN-tiny of NTIRE 2024 team39: the team38 structure with 26 channels, deploy form. 130,828 parameters at x4.
+     * ({@code models/team39_SPANtiny.py} of the challenge repository differs from team38's file only in the dummy
+     * CUDA forward pass at the end of the constructor.)
      *
      * @param scale the upscaling factor
      * @return the config
