@@ -94,15 +94,26 @@ public abstract class BlockChainNetwork extends SrBackbone {
     @Override
     public final List<String> tapNames() {
         if (tapNames == null) {
-            List<String> taps = new ArrayList<>();
-            taps.add("head");
-            for (int i = 1; i <= blocks().size(); i++) {
-                taps.add("block_" + i);
-            }
-            taps.add("body");
-            tapNames = Collections.unmodifiableList(taps);
+            tapNames = chainTapNames(blocks().size());
         }
         return tapNames;
+    }
+
+    /**
+     * The tap names of a chain of {@code blocks} blocks, the convention of {@link org.dckd.nn.TappedNetwork}:
+     * {@code head}, {@code block_1..block_K}, {@code body}.
+     *
+     * @param blocks the number of blocks K
+     * @return the names, unmodifiable
+     */
+    public static List<String> chainTapNames(int blocks) {
+        List<String> taps = new ArrayList<>();
+        taps.add("head");
+        for (int i = 1; i <= blocks; i++) {
+            taps.add("block_" + i);
+        }
+        taps.add("body");
+        return Collections.unmodifiableList(taps);
     }
 
     /**

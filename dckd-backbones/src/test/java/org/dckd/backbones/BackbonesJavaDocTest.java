@@ -15,6 +15,7 @@ import org.dckd.backbones.catalog.Backbones;
 import org.dckd.backbones.imdn.ImdnConfig;
 import org.dckd.backbones.rlfn.Rlfn;
 import org.dckd.backbones.rlfn.RlfnConfig;
+import org.dckd.backbones.span.SpanConfig;
 import org.dckd.backbones.swinir.SwinIrConfig;
 import org.dckd.backbones.swinir.SwinIrConfig.Padding;
 import org.dckd.backbones.swinir.SwinIrConfig.ResiConnection;
@@ -59,8 +60,8 @@ class BackbonesJavaDocTest {
                     + m.group(1) + "':\n" + snippet);
             snippets++;
         }
-        assertEquals(3, snippets);
-        assertEquals(3, yamlBlocks().size(), "one Java block per YAML network example");
+        assertEquals(4, snippets);
+        assertEquals(4, yamlBlocks().size(), "one Java block per YAML network example");
     }
 
     @Test
@@ -113,5 +114,21 @@ class BackbonesJavaDocTest {
         // doc:end
         assertEquals(yamlBlocks().get(2), imdn);
         assertEquals(Backbones.preset("imdn", 4), imdn);
+    }
+
+    @Test
+    void span() throws IOException {
+        // doc:span
+        SpanConfig span = SpanConfig.builder()      // org.dckd.backbones.span
+                .setScale(4)
+                .optFeatureChannels(28)             // default 48
+                .optBlocks(6)                       // default 6
+                .optDeploy(true)                    // default false
+                .build();
+        SpanConfig training = span.trainingForm();  // the same network with its branches
+        // doc:end
+        assertEquals(yamlBlocks().get(3), span);
+        assertEquals(Backbones.preset("span_ntire2024", 4), span);
+        assertEquals(Backbones.preset("span_ntire2024", 4), training.deployForm());
     }
 }

@@ -11,12 +11,13 @@ import org.dckd.backbones.SrBackbone;
 import org.dckd.backbones.imdn.ImdnBaselineConfig;
 import org.dckd.backbones.imdn.ImdnConfig;
 import org.dckd.backbones.rlfn.RlfnConfig;
+import org.dckd.backbones.span.SpanConfig;
 import org.dckd.backbones.swinir.SwinIrConfig;
 import org.dckd.config.NamedRegistry;
 
 /**
  * The backbone registry: config types by their {@code type} name, and named presets, starting with the built-in
- * families (RLFN, IMDN, SwinIR). It lives apart from the families' common abstractions ({@code org.dckd.backbones})
+ * families (RLFN, IMDN, SwinIR, SPAN). It lives apart from the families' common abstractions ({@code org.dckd.backbones})
  * because it knows every family: the families depend on the abstractions, this catalog on the families.
  *
  * <p>Users add their own network by implementing {@link BackboneConfig} and {@link SrBackbone} and calling
@@ -36,6 +37,7 @@ public final class Backbones {
         register("imdn", ImdnConfig.class);
         register("imdn_baseline", ImdnBaselineConfig.class);
         register("swinir", SwinIrConfig.class);
+        register("span", SpanConfig.class);
 
         registerPreset("rlfn", RlfnConfig::rlfn);
         registerPreset("rlfn_s", RlfnConfig::rlfnS);
@@ -44,6 +46,12 @@ public final class Backbones {
         registerPreset("imdn_baseline", ImdnBaselineConfig::ntire2022);
         registerPreset("swinir_lightweight", SwinIrConfig::lightweight);
         registerPreset("swinir_classical_m", SwinIrConfig::classicalM);
+        registerPreset("span_ntire2024", SpanConfig::ntire2024);
+        registerPreset("span_tiny", SpanConfig::tiny);
+        registerPreset("span_ch48", SpanConfig::ch48);
+        registerPreset("span_ch48_deploy", scale -> SpanConfig.ch48(scale).deployForm());
+        registerPreset("span_s16", SpanConfig::student16);
+        registerPreset("span_s16_deploy", scale -> SpanConfig.student16(scale).deployForm());
     }
 
     private Backbones() {}

@@ -27,26 +27,34 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The foundation's acceptance test: with the official weights, our whole pipeline (checkpoint import, network,
  * inference, Y-channel PSNR/SSIM) reproduces the per-image reference table computed with PyTorch 1.13, on Set5 and
- * Set14 with the shipped LR images, within 0.005 dB and 0.0005 SSIM per image.
+ * Set14 with the shipped LR images, within 0.005 dB and 0.0005 SSIM per image. The NTIRE 2024 winner SPAN (official
+ * team38 weights, input [0, 1], no de-normalisation) is checked against its own table,
+ * {@code golden_esr/span_metrics_per_image_x4.csv}, made with the same protocol.
  */
 class OfficialWeightsMetricsTest {
 
     private static final double PSNR_TOLERANCE = 0.005;
     private static final double SSIM_TOLERANCE = 0.0005;
+    private static final String METRICS = "data/reference/metrics_per_image_x4.csv";
 
     static Stream<Arguments> checkpoints() {
         return Stream.of(
-                Arguments.of("rlfn_x4", "rlfn", "data/weights/rlfn_official/rlfn_x4.pth"),
-                Arguments.of("rlfn_s_x4", "rlfn_s", "data/weights/rlfn_official/rlfn_s_x4.pth"),
-                Arguments.of("rlfn_ntire_x4", "rlfn_ntire", "data/weights/rlfn_official/rlfn_ntire_x4.pth"),
-                Arguments.of("IMDN_x4", "imdn", "data/weights/imdn_official/IMDN_x4.pth"),
-                Arguments.of("imdn_baseline", "imdn_baseline", "data/weights/ntire2022_esr/imdn_baseline.pth"));
+                Arguments.of("rlfn_x4", "rlfn", "data/weights/rlfn_official/rlfn_x4.pth", METRICS),
+                Arguments.of("rlfn_s_x4", "rlfn_s", "data/weights/rlfn_official/rlfn_s_x4.pth", METRICS),
+                Arguments.of("rlfn_ntire_x4", "rlfn_ntire", "data/weights/rlfn_official/rlfn_ntire_x4.pth", METRICS),
+                Arguments.of("IMDN_x4", "imdn", "data/weights/imdn_official/IMDN_x4.pth", METRICS),
+                Arguments.of("imdn_baseline", "imdn_baseline", "data/weights/ntire2022_esr/imdn_baseline.pth",
+                        METRICS),
+                Arguments.of("span_ch28_ntire2024", "span_ntire2024",
+                        "data/reference/golden_esr/team38_span_ch28_slim.pth",
+                        "data/reference/golden_esr/span_metrics_per_image_x4.csv"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("checkpoints")
-    void reproducesThePerImageReferenceMetrics(String csvModel, String preset, String weights) throws IOException {
-        Map<String, double[]> expected = reference(csvModel);
+    void reproducesThePerImageReferenceMetrics(String csvModel, String preset, String weights, String csv)
+            throws IOException {
+        Map<String, double[]> expected = reference(csv, csvModel);
         Path weightsFile = SharedData.require(weights);
         List<String> report = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -71,9 +79,9 @@ class OfficialWeightsMetricsTest {
         report.forEach(System.out::println);
     }
 
-    /** Rows of metrics_per_image_x4.csv for one model: "Set/image" -> {psnr_y, ssim_y}. */
-    private static Map<String, double[]> reference(String model) throws IOException {
-        List<String> lines = Files.readAllLines(SharedData.require("data/reference/metrics_per_image_x4.csv"));
+    /** Rows of a per-image metrics CSV ({@code metrics_per_image_x4.csv} layout) for one model: "Set/image" -> {psnr_y, ssim_y}. */
+    private static Map<String, double[]> reference(String csv, String model) throws IOException {
+        List<String> lines = Files.readAllLines(SharedData.require(csv));
         String[] header = lines.get(0).split(",");
         Map<String, Integer> col = new HashMap<>();
         for (int i = 0; i < header.length; i++) {
