@@ -10,14 +10,16 @@ import org.dckd.backbones.BackboneConfig;
 import org.dckd.backbones.SrBackbone;
 import org.dckd.backbones.imdn.ImdnBaselineConfig;
 import org.dckd.backbones.imdn.ImdnConfig;
+import org.dckd.backbones.rcan.RcanConfig;
 import org.dckd.backbones.rlfn.RlfnConfig;
 import org.dckd.backbones.swinir.SwinIrConfig;
 import org.dckd.config.NamedRegistry;
 
 /**
  * The backbone registry: config types by their {@code type} name, and named presets, starting with the built-in
- * families (RLFN, IMDN, SwinIR). It lives apart from the families' common abstractions ({@code org.dckd.backbones})
- * because it knows every family: the families depend on the abstractions, this catalog on the families.
+ * families (RLFN, IMDN, SwinIR, RCAN). It lives apart from the families' common abstractions
+ * ({@code org.dckd.backbones}) because it knows every family: the families depend on the abstractions, this catalog on
+ * the families.
  *
  * <p>Users add their own network by implementing {@link BackboneConfig} and {@link SrBackbone} and calling
  * {@link #register(String, Class)} before configs are read; a preset is added with {@link #registerPreset}. A name
@@ -36,6 +38,7 @@ public final class Backbones {
         register("imdn", ImdnConfig.class);
         register("imdn_baseline", ImdnBaselineConfig.class);
         register("swinir", SwinIrConfig.class);
+        register("rcan", RcanConfig.class);
 
         registerPreset("rlfn", RlfnConfig::rlfn);
         registerPreset("rlfn_s", RlfnConfig::rlfnS);
@@ -44,6 +47,8 @@ public final class Backbones {
         registerPreset("imdn_baseline", ImdnBaselineConfig::ntire2022);
         registerPreset("swinir_lightweight", SwinIrConfig::lightweight);
         registerPreset("swinir_classical_m", SwinIrConfig::classicalM);
+        registerPreset("rcan", RcanConfig::rcan);
+        registerPreset("rcan_student", RcanConfig::rcanStudent);
     }
 
     private Backbones() {}
