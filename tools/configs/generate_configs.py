@@ -151,11 +151,12 @@ train: {{iterations: 300, grad_clip: 5, log_every: 20, val_every: 100, save_ever
 """)
     write("configs/cpu/procedural_x2_rcan_dckd.yaml", HEADER.format(
         title="CPU demo: DCKD from the reduced RCAN teacher to a smaller RCAN student (2 groups x 1 block)",
-        needs="a teacher checkpoint: train one with configs/cpu/procedural_x2_rcan_teacher.yaml",
+        needs="the teacher's final checkpoint: train it first with configs/cpu/procedural_x2_rcan_teacher.yaml (no "
+              "validation set, so no best/: the recipe reads its last checkpoint)",
         cmd="distill", path="configs/cpu/procedural_x2_rcan_dckd.yaml") + f"""name: procedural_x2_rcan_dckd
 scale: 2
 seed: 10
-teacher: {{network: {rcan_teacher[10:-1]}, weights: runs/procedural_x2_rcan_teacher/best/student_ema.safetensors}}
+teacher: {{network: {rcan_teacher[10:-1]}, weights: runs/procedural_x2_rcan_teacher/checkpoints/iter_00000300/student_ema.safetensors}}
 student: {{network: {{type: rcan, num_feat: 16, num_group: 2, num_block: 1, squeeze_factor: 4}}}}
 data: {{type: procedural, images: 24, size: 256, patch: 32, batch_size: 8}}
 losses:
