@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
 
 import org.dckd.backbones.catalog.Backbones;
 import org.dckd.backbones.imdn.ImdnConfig;
+import org.dckd.backbones.rcan.Rcan;
+import org.dckd.backbones.rcan.RcanConfig;
 import org.dckd.backbones.rlfn.Rlfn;
 import org.dckd.backbones.rlfn.RlfnConfig;
 import org.dckd.backbones.swinir.SwinIrConfig;
@@ -59,8 +61,8 @@ class BackbonesJavaDocTest {
                     + m.group(1) + "':\n" + snippet);
             snippets++;
         }
-        assertEquals(3, snippets);
-        assertEquals(3, yamlBlocks().size(), "one Java block per YAML network example");
+        assertEquals(4, snippets);
+        assertEquals(4, yamlBlocks().size(), "one Java block per YAML network example");
     }
 
     @Test
@@ -113,5 +115,24 @@ class BackbonesJavaDocTest {
         // doc:end
         assertEquals(yamlBlocks().get(2), imdn);
         assertEquals(Backbones.preset("imdn", 4), imdn);
+    }
+
+    @Test
+    void rcan() throws IOException {
+        // doc:rcan
+        RcanConfig rcan = RcanConfig.builder()      // org.dckd.backbones.rcan
+                .setScale(4)
+                .optNumFeat(64)                     // default 64
+                .optNumGroup(10)                    // default 10
+                .optNumBlock(6)                     // default 16 (BasicSR); 20 in the rcan preset
+                .optSqueezeFactor(16)               // default 16
+                .optResScale(1)                     // default 1
+                .optImgRange(255)                   // default 255
+                .build();
+        Rcan student = RcanConfig.builder().setScale(4).optNumBlock(6).buildNetwork();  // the rcan_student preset
+        // doc:end
+        assertEquals(yamlBlocks().get(3), rcan);
+        assertEquals(Backbones.preset("rcan_student", 4), rcan);
+        assertEquals(Backbones.preset("rcan_student", 4), student.config());
     }
 }
