@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 
+import org.dckd.backbones.PixelShuffleUpsample;
 import org.dckd.backbones.SrBackbone;
 import org.dckd.nn.IntermediateScope;
 import org.dckd.nn.OwnedArrays;
@@ -24,7 +25,7 @@ import org.dckd.nn.TorchConv2d;
  * head = conv_first(x')                               3x3 3 -> C
  * h    = body.(G-1)(...body.0(head))                  {@link ResidualGroup} x G
  * body = conv_after_body(h) + head                    3x3 C -> C
- * out  = conv_last(upsample(body)) / img_range + rgb_mean    {@link Upsample}; conv_last: 3x3 C -> 3
+ * out  = conv_last(upsample(body)) / img_range + rgb_mean    {@link PixelShuffleUpsample}; conv_last: 3x3 C -> 3
  * </pre>
  * Input and output are in [0, 1] whatever {@code img_range} is (BasicSR's convention), not clamped; any input size
  * works. Parameter keys equal BasicSR's state dict ({@code conv_first.weight},
@@ -47,7 +48,7 @@ public final class Rcan extends SrBackbone {
     private final TorchConv2d convFirst;
     private final List<ResidualGroup> groups;
     private final TorchConv2d convAfterBody;
-    private final Upsample upsample;
+    private final PixelShuffleUpsample upsample;
     private final TorchConv2d convLast;
     private final List<String> tapNames;
 
@@ -68,7 +69,8 @@ public final class Rcan extends SrBackbone {
         }
         groups = Collections.unmodifiableList(list);
         convAfterBody = addChildBlock("conv_after_body", TorchConv2d.same(c, c, 3));
-        upsample = addChildBlock("upsample", new Upsample(config.scale(), c));
+        upsample = addChildBlock("upsample",
+                new PixelShuffleUpsample(config.scale(), c, out -> TorchConv2d.same(c, out, 3)));
         convLast = addChildBlock("conv_last", TorchConv2d.same(c, 3, 3));
         List<String> taps = new ArrayList<>();
         taps.add("head");
@@ -112,7 +114,7 @@ public final class Rcan extends SrBackbone {
     }
 
     /** The upsampler, {@code upsample}. */
-    Upsample upsample() {
+    PixelShuffleUpsample upsample() {
         return upsample;
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonTypeName;
 
 import org.dckd.backbones.BackboneConfig;
+import org.dckd.backbones.PixelShuffleUpsample;
 
 /**
  * Configuration of an {@link Rcan} (residual channel attention network, Zhang et al., ECCV 2018), with BasicSR's
@@ -56,7 +57,7 @@ public record RcanConfig(
      * @throws IllegalArgumentException naming the offending field
      */
     public RcanConfig {
-        if (!Upsample.isSupported(scale)) {
+        if (!PixelShuffleUpsample.isSupported(scale)) {
             throw new IllegalArgumentException("rcan config: scale must be 3 or a power of 2 (BasicSR's Upsample), got "
                     + scale);
         }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -117,30 +116,22 @@ class RcanTest {
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 gc.backward(net.forward(ps, new NDList(x), true).singletonOrThrow().sub(target).abs().mean());
             }
-            Map<String, float[]> first = new HashMap<>();
             for (Map.Entry<String, Parameter> e : params.entrySet()) {
                 try (NDArray g = e.getValue().getArray().getGradient()) {
                     for (float v : g.toFloatArray()) {
                         assertTrue(Float.isFinite(v), e.getKey() + " has a non-finite gradient");
                     }
                     assertNotEquals(0f, g.abs().max().getFloat(), e.getKey() + " has a zero gradient");
-                    first.put(e.getKey(), g.toFloatArray());
+                    g.subi(g); // gradients accumulate: start the next pass from zero
                 }
             }
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 gc.backward(net.forwardWithFeatures(ps, x, true).feature("block_1").mean());
             }
-            // gradients accumulate: what the tap's loss added is the change since the first pass
             for (Map.Entry<String, Parameter> e : params.entrySet()) {
                 try (NDArray g = e.getValue().getArray().getGradient()) {
-                    float[] total = g.toFloatArray();
-                    float[] once = first.get(e.getKey());
-                    float change = 0;
-                    for (int i = 0; i < total.length; i++) {
-                        change = Math.max(change, Math.abs(total[i] - once[i]));
-                    }
                     boolean upstream = e.getKey().startsWith("conv_first.") || e.getKey().startsWith("body.0.");
-                    assertEquals(upstream, change > 0, e.getKey() + ": gradient change " + change);
+                    assertEquals(upstream, g.abs().max().getFloat() > 0, e.getKey());
                 }
             }
         }
