@@ -55,9 +55,9 @@ FAMILIES = {
     "imdn": ("imdn", "weights/imdn/IMDN_x{s}.pth",
              "{network: {type: imdn, features: 32, blocks: 4}}",
              "[block_1, block_2, block_4]", "[block_2, block_4, block_6]", [2, 3, 4], "constant"),
-    # the DCKD paper's second backbone: no RCAN weights in BasicSR's layout are published, so the teacher is trained
-    # first (configs/rcan/rcan_x{s}_teacher.yaml) and the recipes read its EMA weights
-    "rcan": ("rcan", "runs/rcan_x{s}_teacher/best/student_ema.safetensors",
+    # the DCKD paper's second backbone; its teacher is the original RCAN release (RCAN_BIX4.pt, Set5 32.63 dB as in the
+    # paper's table), converted to BasicSR's layout once (docs/backbones.md#rcan), or trained with rcan_x4_teacher.yaml
+    "rcan": ("rcan", "weights/rcan/RCAN_BIX{s}.safetensors",
              "{preset: rcan_student}",
              "[block_4, block_7, block_10]", "[block_4, block_7, block_10]", [4], "constant"),
 }
@@ -80,9 +80,10 @@ def main():
                 path = f"configs/{fam}/{fam}_x{s}_{variant}.yaml"
                 weights = tweights.format(s=s)
                 needs = ["datasets/DIV2K (./dckd prepare div2k)", "datasets/benchmarks/Set5, Set14"]
-                if variant != "scratch" and weights.startswith("runs/"):
-                    needs.append(f"the teacher {weights}: train it first with configs/{fam}/{fam}_x{s}_teacher.yaml"
-                                 " (or point teacher.weights at any BasicSR checkpoint of the preset)")
+                if variant != "scratch" and fam == "rcan":
+                    needs.append(f"{weights}: the original RCAN_BIX{s}.pt (yulunzhang/RCAN) converted with "
+                                 "RcanOriginalCheckpoints (docs/backbones.md#rcan), or --set teacher.weights="
+                                 f"runs/rcan_x{s}_teacher/best/student_ema.safetensors after configs/rcan/rcan_x{s}_teacher.yaml")
                 elif variant != "scratch":
                     needs.append(weights)
                 if "vqgan" in " ".join(losses):

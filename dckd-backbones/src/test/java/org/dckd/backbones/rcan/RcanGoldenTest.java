@@ -76,7 +76,7 @@ class RcanGoldenTest {
             // rcan_summary.json: DCKD teacher (paper 15.6 M) and student (paper 5.2 M), x4
             assertEquals(15_592_355, initialised(RcanConfig.rcan(4), m).parameterCount());
             assertEquals(5_171_315, initialised(RcanConfig.rcanStudent(4), m).parameterCount());
-            // x2: one upsampling stage less (64*256*9 + 256 = 147,712); x3: one 64 -> 576 stage (332,352) instead of two
+            // x2: one upsampling stage less (64*256*9 + 256 = 147,712); x3: one 64 -> 576 stage (332,352) for both
             assertEquals(15_592_355 - 147_712, initialised(RcanConfig.rcan(2), m).parameterCount());
             assertEquals(15_592_355 - 2 * 147_712 + 332_352, initialised(RcanConfig.rcan(3), m).parameterCount());
             assertEquals(5_171_315 - 147_712, initialised(RcanConfig.rcanStudent(2), m).parameterCount());
