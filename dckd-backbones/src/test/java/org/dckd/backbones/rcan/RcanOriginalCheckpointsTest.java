@@ -21,6 +21,7 @@ import org.dckd.backbones.TorchReference;
 import org.dckd.checkpoint.CheckpointException;
 import org.dckd.checkpoint.Checkpoints;
 import org.dckd.checkpoint.StateDict;
+import org.dckd.checkpoint.StateDictMismatchException;
 import org.dckd.checkpoint.Tensor;
 import org.dckd.checkpoint.WeightLoader;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,20 @@ class RcanOriginalCheckpointsTest {
             System.out.printf("original RCAN release layout: max|err| %.3e of max %.4g (%.2e)%n", err, max, err / max);
             NDArray excess = actual.sub(expected).abs().sub(expected.abs().mul(1e-4)).sub(1e-4 * max);
             assertTrue(excess.max().getFloat() <= 0, "max|err| " + err);
+        }
+    }
+
+    @Test
+    void loadingTheReleaseWithoutConversionSaysWhatItIsAndHowToConvertIt(@TempDir Path dir) throws IOException {
+        StateDict sd = original(dir);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Rcan net = reduced().build();
+            net.initialize(m);
+            StateDictMismatchException e = assertThrows(StateDictMismatchException.class,
+                    () -> WeightLoader.load(net, sd));
+            assertTrue(e.getMessage().contains("the original RCAN release") && e.getMessage()
+                    .contains("RcanOriginalCheckpoints") && e.getMessage().contains("RCAN in BasicSR's layout"),
+                    e.getMessage());
         }
     }
 
