@@ -55,7 +55,14 @@ FAMILIES = {
     "imdn": ("imdn", "weights/imdn/IMDN_x{s}.pth",
              "{network: {type: imdn, features: 32, blocks: 4}}",
              "[block_1, block_2, block_4]", "[block_2, block_4, block_6]", [2, 3, 4], "constant"),
+    # the DCKD paper's second backbone; its teacher is the original RCAN release (RCAN_BIX4.pt, Set5 32.63 dB as in the
+    # paper's table), converted to BasicSR's layout once (docs/backbones.md#rcan), or trained with rcan_x4_teacher.yaml
+    "rcan": ("rcan", "weights/rcan/RCAN_BIX{s}.safetensors",
+             "{preset: rcan_student}",
+             "[block_4, block_7, block_10]", "[block_4, block_7, block_10]", [4], "constant"),
 }
+# families whose paper tables have a DCKD* row
+DCKD_STAR = {"swinir", "rcan"}
 
 
 def write(path, text):
@@ -68,12 +75,16 @@ def main():
     for fam, (tpreset, tweights, student, st, tt, scales, sched) in FAMILIES.items():
         for s in scales:
             for variant, losses in LOSSES.items():
-                if fam != "swinir" and variant == "dckd_star":
+                if fam not in DCKD_STAR and variant == "dckd_star":
                     continue
                 path = f"configs/{fam}/{fam}_x{s}_{variant}.yaml"
                 weights = tweights.format(s=s)
                 needs = ["datasets/DIV2K (./dckd prepare div2k)", "datasets/benchmarks/Set5, Set14"]
-                if variant != "scratch":
+                if variant != "scratch" and fam == "rcan":
+                    needs.append(f"{weights}: the original RCAN_BIX{s}.pt (yulunzhang/RCAN) converted with "
+                                 "RcanOriginalCheckpoints (docs/backbones.md#rcan), or --set teacher.weights="
+                                 f"runs/rcan_x{s}_teacher/best/student_ema.safetensors after configs/rcan/rcan_x{s}_teacher.yaml")
+                elif variant != "scratch":
                     needs.append(weights)
                 if "vqgan" in " ".join(losses):
                     needs.append("weights/vqgan_imagenet_f16_1024/last.ckpt (taming-transformers)")
@@ -87,6 +98,17 @@ def main():
                 text += "losses:\n" + "".join(f"  - {l.format(st=st, tt=tt) if '{st}' in l else l}\n" for l in losses)
                 text += TRAIN.format(schedule=sched)
                 write(path, text)
+    # RCAN teacher: BasicSR's RCAN training options (Adam 1e-4 halved at 200k, 300k iterations, EMA 0.999)
+    for s in FAMILIES["rcan"][5]:
+        path = f"configs/rcan/rcan_x{s}_teacher.yaml"
+        text = HEADER.format(title=f"rcan x{s}: the teacher (10 groups x 20 blocks, 15.6 M) trained from scratch with L1,"
+                             " as BasicSR's options/train/RCAN", needs="datasets/DIV2K (./dckd prepare div2k); "
+                             "datasets/benchmarks/Set5, Set14", cmd="train", path=path)
+        text += f"name: rcan_x{s}_teacher\nscale: {s}\nseed: 10\nstudent: {{preset: rcan}}\n" + DATA.format()
+        text += "losses:\n  - {type: l1}\n"
+        text += TRAIN.format(schedule="multistep, milestones: [200000], gamma: 0.5").replace(
+            "iterations: 250000", "iterations: 300000")
+        write(path, text)
     # small CPU configs: no downloads beyond the shared test data / built-in images
     write("configs/cpu/procedural_x2_dckd.yaml", HEADER.format(
         title="CPU demo: DCKD on built-in procedural images (what ./dckd quickstart runs after training a teacher)",
@@ -115,6 +137,36 @@ data: {type: procedural, images: 24, size: 256, patch: 32, batch_size: 8}
 losses: [{type: l1}]
 optimizer: {lr: 0.002}
 train: {iterations: 600, grad_clip: 5, log_every: 20, val_every: 200, save_every: 200}
+""")
+    rcan_teacher = "{network: {type: rcan, num_feat: 16, num_group: 2, num_block: 2, squeeze_factor: 4}}"
+    write("configs/cpu/procedural_x2_rcan_teacher.yaml", HEADER.format(
+        title="CPU demo: a reduced RCAN teacher (16 ch, 2 groups x 2 blocks) on built-in procedural images",
+        needs="nothing", cmd="train", path="configs/cpu/procedural_x2_rcan_teacher.yaml") + f"""name: procedural_x2_rcan_teacher
+scale: 2
+seed: 10
+student: {rcan_teacher}
+data: {{type: procedural, images: 24, size: 256, patch: 32, batch_size: 8}}
+losses: [{{type: l1}}]
+optimizer: {{lr: 0.001}}
+train: {{iterations: 300, grad_clip: 5, log_every: 20, val_every: 100, save_every: 100}}
+""")
+    write("configs/cpu/procedural_x2_rcan_dckd.yaml", HEADER.format(
+        title="CPU demo: DCKD from the reduced RCAN teacher to a smaller RCAN student (2 groups x 1 block)",
+        needs="the teacher's final checkpoint: train it first with configs/cpu/procedural_x2_rcan_teacher.yaml (no "
+              "validation set, so no best/: the recipe reads its last checkpoint)",
+        cmd="distill", path="configs/cpu/procedural_x2_rcan_dckd.yaml") + f"""name: procedural_x2_rcan_dckd
+scale: 2
+seed: 10
+teacher: {{network: {rcan_teacher[10:-1]}, weights: runs/procedural_x2_rcan_teacher/checkpoints/iter_00000300/student_ema.safetensors}}
+student: {{network: {{type: rcan, num_feat: 16, num_group: 2, num_block: 1, squeeze_factor: 4}}}}
+data: {{type: procedural, images: 24, size: 256, patch: 32, batch_size: 8}}
+losses:
+  - {{type: l1}}
+  - {{type: l1, target: teacher}}
+  - {{type: dcr, weight: 0.1, encoder: {{type: random, channels: [16, 16, 32, 32, 64]}}, history: {{steps: [50]}}}}
+  - {{type: dmm, weight: 0.001, encoder: {{type: random, channels: [16, 16, 32, 32, 64]}}, codebook: {{size: 64}}}}
+optimizer: {{lr: 0.001}}
+train: {{iterations: 200, grad_clip: 5, log_every: 20, val_every: 100, save_every: 100}}
 """)
     for variant in ["scratch", "logits", "dckd"]:
         losses = {"scratch": "[{type: l1}]", "logits": "[{type: l1}, {type: l1, target: teacher}]",

@@ -17,6 +17,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 
 import org.dckd.backbones.imdn.ImdnConfig;
+import org.dckd.backbones.rcan.RcanConfig;
 import org.dckd.backbones.rlfn.RlfnConfig;
 import org.dckd.backbones.span.SpanConfig;
 import org.dckd.backbones.swinir.SwinIrConfig;
@@ -39,13 +40,16 @@ class BackboneGradientGcTest {
 
     /** Every backbone's parameter gradients are bit-identical with and without a collection before backward. */
     @ParameterizedTest
-    @ValueSource(strings = {"rlfn", "imdn", "swinir", "span"})
+    @ValueSource(strings = {"rlfn", "imdn", "swinir", "span", "rcan"})
     void backboneGradientsDoNotDependOnGarbageCollection(String type) {
         BackboneConfig config = switch (type) {
             case "rlfn" -> RlfnConfig.builder().setScale(2).optFeatureChannels(8).optBlocks(1).optEsaChannels(4)
                     .build();
             case "imdn" -> ImdnConfig.builder().setScale(2).optFeatures(16).optBlocks(1).optInputRange(255f).build();
             case "span" -> SpanConfig.builder().setScale(2).optFeatureChannels(8).optBlocks(2).build();
+            // res_scale != 1 and img_range 255: both scalar products of the forward pass
+            case "rcan" -> RcanConfig.builder().setScale(2).optNumFeat(8).optNumGroup(2).optNumBlock(2)
+                    .optSqueezeFactor(4).optResScale(0.5).build();
             default -> SwinIrConfig.builder().setScale(2).setEmbedDim(12).setDepths(2).setNumHeads(2).optWindowSize(4)
                     .optImgSize(16).setUpsampler(Upsampler.PIXEL_SHUFFLE).optImgRange(255).optDropPathRate(0.2)
                     .build();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,8 +12,13 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import ai.djl.ndarray.NDManager;
+
 import org.dckd.backbones.catalog.Backbones;
 import org.dckd.backbones.imdn.ImdnConfig;
+import org.dckd.backbones.rcan.Rcan;
+import org.dckd.backbones.rcan.RcanConfig;
+import org.dckd.backbones.rcan.RcanOriginalCheckpoints;
 import org.dckd.backbones.rlfn.Rlfn;
 import org.dckd.backbones.rlfn.RlfnConfig;
 import org.dckd.backbones.span.SpanConfig;
@@ -20,8 +26,12 @@ import org.dckd.backbones.swinir.SwinIrConfig;
 import org.dckd.backbones.swinir.SwinIrConfig.Padding;
 import org.dckd.backbones.swinir.SwinIrConfig.ResiConnection;
 import org.dckd.backbones.swinir.SwinIrConfig.Upsampler;
+import org.dckd.checkpoint.Checkpoints;
+import org.dckd.checkpoint.StateDict;
+import org.dckd.checkpoint.WeightLoader;
 import org.dckd.config.ConfigReader;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Java blocks of docs/backbones.md, each next to the YAML network config it stands for: every test builds a
@@ -60,8 +70,8 @@ class BackbonesJavaDocTest {
                     + m.group(1) + "':\n" + snippet);
             snippets++;
         }
-        assertEquals(4, snippets);
-        assertEquals(4, yamlBlocks().size(), "one Java block per YAML network example");
+        assertEquals(6, snippets);
+        assertEquals(5, yamlBlocks().size(), "one Java block per YAML network example (and the RCAN conversion)");
     }
 
     @Test
@@ -117,6 +127,46 @@ class BackbonesJavaDocTest {
     }
 
     @Test
+    void rcan() throws IOException {
+        // doc:rcan
+        RcanConfig rcan = RcanConfig.builder()      // org.dckd.backbones.rcan
+                .setScale(4)
+                .optNumFeat(64)                     // default 64
+                .optNumGroup(10)                    // default 10
+                .optNumBlock(6)                     // default 16 (BasicSR); 20 in the rcan preset
+                .optSqueezeFactor(16)               // default 16
+                .optResScale(1)                     // default 1
+                .optImgRange(255)                   // default 255
+                .build();
+        Rcan student = RcanConfig.builder().setScale(4).optNumBlock(6).buildNetwork();  // the rcan_student preset
+        // doc:end
+        assertEquals(yamlBlocks().get(3), rcan);
+        assertEquals(Backbones.preset("rcan_student", 4), rcan);
+        assertEquals(Backbones.preset("rcan_student", 4), student.config());
+    }
+
+    /** The conversion of the original RCAN release, on the reduced file in the release's layout (test resources). */
+    @Test
+    void rcanOriginalRelease(@TempDir Path dir) throws IOException {
+        Path pt = dir.resolve("RCAN_BIX4.pt");
+        Path out = dir.resolve("RCAN_BIX4.safetensors");
+        try (InputStream in = getClass().getResourceAsStream("/golden/rcan_original_g2_b2_c16_x4.pth")) {
+            Files.copy(in, pt);
+        }
+        // doc:rcan-original
+        StateDict release = Checkpoints.read(pt);                    // pt: RCAN_BIX4.pt (yulunzhang/RCAN)
+        StateDict converted = RcanOriginalCheckpoints.toBasicSr(release);
+        Checkpoints.writeSafetensors(converted, out);                // out: weights/rcan/RCAN_BIX4.safetensors
+        // doc:end
+        try (NDManager m = NDManager.newBaseManager()) {
+            Rcan net = RcanConfig.builder().setScale(4).optNumFeat(16).optNumGroup(2).optNumBlock(2)
+                    .optSqueezeFactor(4).buildNetwork();
+            net.initialize(m);
+            assertEquals(46, WeightLoader.load(net, Checkpoints.read(out)).loaded().size());
+        }
+    }
+
+    @Test
     void span() throws IOException {
         // doc:span
         SpanConfig span = SpanConfig.builder()      // org.dckd.backbones.span
@@ -127,7 +177,7 @@ class BackbonesJavaDocTest {
                 .build();
         SpanConfig training = span.trainingForm();  // the same network with its branches
         // doc:end
-        assertEquals(yamlBlocks().get(3), span);
+        assertEquals(yamlBlocks().get(4), span);
         assertEquals(Backbones.preset("span_ntire2024", 4), span);
         assertEquals(Backbones.preset("span_ntire2024", 4), training.deployForm());
     }

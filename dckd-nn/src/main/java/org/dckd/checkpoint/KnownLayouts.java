@@ -28,6 +28,16 @@ final class KnownLayouts {
         LAYOUTS.put("SwinIR (conv_first, patch_embed, layers.N.residual_group, conv_after_body, ...)",
                 Pattern.compile("^(conv_first|patch_embed|layers|norm|conv_after_body|conv_before_upsample|upsample"
                         + "|conv_last|conv_up1|conv_up2|conv_hr)\\..*"));
+        LAYOUTS.put("RCAN in BasicSR's layout (conv_first, body.N.residual_group.M.rcab, body.N.conv, "
+                + "conv_after_body, upsample, conv_last)", Pattern.compile(
+                "^(conv_first|conv_after_body|conv_last|upsample\\.\\d+)\\.(weight|bias)$"
+                        + "|^body\\.\\d+\\.(conv|residual_group\\.\\d+\\.rcab\\.([02]|3\\.attention\\.[13]))"
+                        + "\\.(weight|bias)$"));
+        LAYOUTS.put("the original RCAN release (EDSR-PyTorch keys sub_mean, head.0, body.N.body.M.body, tail; convert "
+                + "it with org.dckd.backbones.rcan.RcanOriginalCheckpoints)", Pattern.compile(
+                "^(sub_mean|add_mean|head\\.0|tail\\.1|tail\\.0\\.\\d+|body\\.\\d+|body\\.\\d+\\.body\\.\\d+)"
+                        + "\\.(weight|bias)$"
+                        + "|^body\\.\\d+\\.body\\.\\d+\\.body\\.([02]|3\\.conv_du\\.[02])\\.(weight|bias)$"));
         LAYOUTS.put("VQGAN (encoder, quant_conv, quantize: DCKD's feature extractor)",
                 Pattern.compile("^(encoder|decoder|quant_conv|post_quant_conv|quantize)\\..*"));
     }

@@ -10,6 +10,7 @@ import org.dckd.backbones.BackboneConfig;
 import org.dckd.backbones.SrBackbone;
 import org.dckd.backbones.imdn.ImdnBaselineConfig;
 import org.dckd.backbones.imdn.ImdnConfig;
+import org.dckd.backbones.rcan.RcanConfig;
 import org.dckd.backbones.rlfn.RlfnConfig;
 import org.dckd.backbones.span.SpanConfig;
 import org.dckd.backbones.swinir.SwinIrConfig;
@@ -17,8 +18,9 @@ import org.dckd.config.NamedRegistry;
 
 /**
  * The backbone registry: config types by their {@code type} name, and named presets, starting with the built-in
- * families (RLFN, IMDN, SwinIR, SPAN). It lives apart from the families' common abstractions ({@code org.dckd.backbones})
- * because it knows every family: the families depend on the abstractions, this catalog on the families.
+ * families (RLFN, IMDN, SwinIR, SPAN, RCAN). It lives apart from the families' common abstractions
+ * ({@code org.dckd.backbones}) because it knows every family: the families depend on the abstractions, this catalog on
+ * the families.
  *
  * <p>Users add their own network by implementing {@link BackboneConfig} and {@link SrBackbone} and calling
  * {@link #register(String, Class)} before configs are read; a preset is added with {@link #registerPreset}. A name
@@ -38,6 +40,7 @@ public final class Backbones {
         register("imdn_baseline", ImdnBaselineConfig.class);
         register("swinir", SwinIrConfig.class);
         register("span", SpanConfig.class);
+        register("rcan", RcanConfig.class);
 
         registerPreset("rlfn", RlfnConfig::rlfn);
         registerPreset("rlfn_s", RlfnConfig::rlfnS);
@@ -52,6 +55,8 @@ public final class Backbones {
         registerPreset("span_ch48_deploy", scale -> SpanConfig.ch48(scale).deployForm());
         registerPreset("span_s16", SpanConfig::student16);
         registerPreset("span_s16_deploy", scale -> SpanConfig.student16(scale).deployForm());
+        registerPreset("rcan", RcanConfig::rcan);
+        registerPreset("rcan_student", RcanConfig::rcanStudent);
     }
 
     private Backbones() {}

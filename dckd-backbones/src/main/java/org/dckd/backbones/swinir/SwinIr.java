@@ -20,6 +20,7 @@ import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.TruncatedNormalInitializer;
 
+import org.dckd.backbones.PixelShuffleUpsample;
 import org.dckd.backbones.SrBackbone;
 import org.dckd.nn.MirrorPad;
 import org.dckd.nn.OwnedArrays;
@@ -128,7 +129,8 @@ public final class SwinIr extends SrBackbone {
         switch (config.upsampler()) {
             case PIXEL_SHUFFLE -> {
                 convBeforeUpsample = addChildBlock("conv_before_upsample.0", conv(NUM_FEAT, 3));
-                upsample = addChildBlock("upsample", new Upsample(config.scale(), NUM_FEAT));
+                upsample = addChildBlock("upsample",
+                        new PixelShuffleUpsample(config.scale(), NUM_FEAT, width -> conv(width, 3)));
                 convLast = addChildBlock("conv_last", conv(out, 3));
             }
             case PIXEL_SHUFFLE_DIRECT -> upsample = addChildBlock("upsample", new UpsampleOneStep(config.scale(), out));
