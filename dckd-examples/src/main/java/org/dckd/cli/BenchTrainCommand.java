@@ -85,7 +85,7 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--long-a", defaultValue = "200", description = "First RSS probe (default: ${DEFAULT-VALUE}).")
     int longA;
 
-    @Option(names = "--long-b", defaultValue = "1000", description = "Second RSS probe; 0 skips the long run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--long-b", defaultValue = "1000", description = "Second RSS probe and the long run's length (the JSON also has the RSS every 100 iterations); 0 skips the long run (default: ${DEFAULT-VALUE}).")
     int longB;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
@@ -178,6 +178,9 @@ final class BenchTrainCommand implements Callable<Integer> {
                     ObjectNode mem = root.putObject("resident_memory_mb");
                     for (int i = 1; i <= longB; i++) {
                         step(d, batches.next(), run);
+                        if (i % 100 == 0) {
+                            mem.put("after_" + i, ProcessMemory.residentMb()); // the curve: flat or growing
+                        }
                         if (i == longA || i == longB) {
                             mem.put("after_" + i, ProcessMemory.residentMb());
                             out.printf(Locale.ROOT, "RSS after %d iterations of the config's losses: %.0f MB%n", i,

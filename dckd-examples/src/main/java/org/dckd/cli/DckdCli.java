@@ -46,7 +46,7 @@ public final class DckdCli {
         CommandLine cl = new CommandLine(new DckdCli());
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             PrintWriter err = cmd.getErr();
-            err.println("dckd " + cmd.getCommandName() + ": error: " + message(ex));
+            err.println(cmd.getCommandSpec().qualifiedName() + ": error: " + message(ex)); // "dckd bench train: ..."
             if (Boolean.getBoolean("dckd.stacktrace")) {
                 ex.printStackTrace(err);
             } else {
