@@ -6,13 +6,14 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 import org.dckd.nn.complexity.ComplexityCounter;
+import org.dckd.nn.complexity.CountedLayer;
 
 /**
  * A DJL {@link Conv2d} that reports every call to an open {@link ComplexityCounter} (the challenges count each
  * {@code nn.Conv2d} call), and is otherwise DJL's, initialisation included. {@link TorchConv2d} is one; networks that
  * keep DJL's initialisation build theirs with {@link #of}.
  */
-public class CountedConv2d extends Conv2d {
+public class CountedConv2d extends Conv2d implements CountedLayer {
 
     /**
      * Creates the convolution from DJL's builder.

@@ -6,11 +6,12 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 import org.dckd.nn.complexity.ComplexityCounter;
+import org.dckd.nn.complexity.CountedLayer;
 
 /**
  * A DJL {@link Linear} that reports every call to an open {@link ComplexityCounter}; otherwise DJL's.
  */
-public final class CountedLinear extends Linear {
+public final class CountedLinear extends Linear implements CountedLayer {
 
     private CountedLinear(Linear.Builder builder) {
         super(builder);

@@ -1,5 +1,7 @@
 package org.dckd.nn.complexity;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -11,7 +13,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Convolution;
+import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
 
 /**
  * A recording scope: while one is open on a thread, the layers running on that thread report each call by its
@@ -75,13 +79,33 @@ public final class ComplexityCounter implements AutoCloseable {
      * @param manager where the input and the pass's arrays are made (a sub-manager of it, closed afterwards)
      * @param inputShape e.g. {@code (1, 3, 256, 256)}, the challenges' input
      * @return the counts
+     * @throws IllegalArgumentException if the network holds a DJL convolution or linear block that does not report
+     *     its calls (not a {@link CountedLayer}), naming it
      */
     public static OperationCounts countForward(Block block, NDManager manager, Shape inputShape) {
+        List<String> uncounted = new ArrayList<>();
+        findUncountedLayers(block, "", uncounted);
+        if (!uncounted.isEmpty()) {
+            throw new IllegalArgumentException("cannot count this network: its DJL convolution/linear blocks "
+                    + uncounted.subList(0, Math.min(5, uncounted.size())) + (uncounted.size() > 5 ? " and "
+                    + (uncounted.size() - 5) + " more" : "") + " report nothing to the counter; build them with "
+                    + "org.dckd.nn.CountedConv2d.of(Conv2d.builder()...), TorchConv2d or "
+                    + "org.dckd.nn.CountedLinear.of(Linear.builder()...)");
+        }
         try (NDManager scope = manager.newSubManager();
                 ComplexityCounter counter = start()) {
             NDArray input = scope.zeros(inputShape, DataType.FLOAT32);
             block.forward(new ParameterStore(scope, false), new NDList(input), false);
             return counter.counts();
+        }
+    }
+
+    private static void findUncountedLayers(Block block, String path, List<String> out) {
+        if ((block instanceof Convolution || block instanceof Linear) && !(block instanceof CountedLayer)) {
+            out.add(path.isEmpty() ? "(the root)" : path);
+        }
+        for (Pair<String, Block> child : block.getChildren()) {
+            findUncountedLayers(child.getValue(), path.isEmpty() ? child.getKey() : path + "/" + child.getKey(), out);
         }
     }
 

@@ -13,6 +13,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
@@ -70,6 +71,40 @@ class ComplexityCounterTest {
                 assertEquals(108 * 36, open.counts().convMacs());
                 assertEquals(4 * 36, open.counts().activations());
             }
+        }
+    }
+
+    @Test
+    void aNetworkWithAnUncountedDjlConvolutionIsRefusedNamingIt() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            SequentialBlock net = new SequentialBlock()
+                    .add(TorchConv2d.same(3, 4, 3))
+                    .add(Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(2).build());
+            Shape in = new Shape(1, 3, 4, 4);
+            net.initialize(m, DataType.FLOAT32, in);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ComplexityCounter.countForward(net, m, in));
+            assertTrue(e.getMessage().contains("02Conv2d") && e.getMessage().contains("CountedConv2d"),
+                    e.getMessage());
+            assertFalse(ComplexityCounter.isCounting());
+        }
+    }
+
+    @Test
+    void countForwardCountsAWholeNetworkOfCountedLayers() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            SequentialBlock net = new SequentialBlock()
+                    .add(TorchConv2d.same(3, 4, 3))
+                    .add(x -> new NDList(ModuleActivation.relu(x.singletonOrThrow())))
+                    .add(CountedConv2d.of(Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(2)));
+            Shape in = new Shape(1, 3, 4, 4);
+            net.initialize(m, DataType.FLOAT32, in);
+            OperationCounts c = ComplexityCounter.countForward(net, m, in);
+            // 16 pixels: 3*4*9 = 108 and 4*2 = 8 MACs per pixel; ReLU on 4 x 16 elements
+            assertEquals(16 * (108 + 8), c.convMacs());
+            assertEquals(2, c.numConv());
+            assertEquals(16 * (4 + 2), c.activations());
+            assertEquals(16 * (108 + 8) + 64, c.ntireFlops());
         }
     }
 
