@@ -82,4 +82,24 @@ public record DeployConversion(ReparameterizableConfig config, StateDict stateDi
                     diff);
         }
     }
+
+    /**
+     * The network as it runs for inference: a reparameterisable network in its training form becomes its deploy form
+     * with the merged weights (as the official code's eval mode runs only the merged convolutions, and as the
+     * efficiency challenges count and time it); any other network is returned as it is.
+     *
+     * @param network an initialised network
+     * @param manager where a deploy-form network's parameters go
+     * @return {@code network}, or its initialised deploy form
+     */
+    public static SrBackbone inferenceForm(SrBackbone network, NDManager manager) {
+        if (!(network.config() instanceof ReparameterizableConfig rc) || rc.isDeployForm()) {
+            return network;
+        }
+        DeployConversion conversion = of(network);
+        SrBackbone deploy = conversion.config().build();
+        deploy.initialize(manager);
+        WeightLoader.load(deploy, conversion.stateDict());
+        return deploy;
+    }
 }

@@ -27,6 +27,7 @@ import org.dckd.backbones.catalog.Backbones;
 import org.dckd.backbones.SrBackbone;
 import org.dckd.core.config.ExperimentConfig;
 import org.dckd.core.distill.Distiller;
+import org.dckd.core.efficiency.ProcessMemory;
 import org.dckd.core.eval.EvaluationReport;
 import org.dckd.core.model.BackboneLoader;
 import org.dckd.data.files.OutputLocations;
@@ -476,11 +477,7 @@ final class BenchDataCommand implements Callable<Integer> {
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             pool.resetPeakUsage();
         }
-        try {
-            Files.writeString(Path.of("/proc/self/clear_refs"), "5"); // Linux: resets VmHWM to the current RSS
-        } catch (IOException | RuntimeException e) {
-            // not Linux or not permitted: the RSS peak is then the process's lifetime peak
-        }
+        ProcessMemory.resetPeak(); // if not permitted, the RSS peak is the process's lifetime peak
     }
 
     private static double peakHeapMb() {

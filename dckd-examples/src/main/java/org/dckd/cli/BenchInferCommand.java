@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.dckd.backbones.SrBackbone;
+import org.dckd.core.efficiency.ProcessMemory;
 import org.dckd.core.eval.SuperResolver;
 import org.dckd.core.model.BackboneLoader;
 import org.dckd.data.files.OutputLocations;

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.dckd.backbones.SrBackbone;
 import org.dckd.core.config.ExperimentConfig;
 import org.dckd.core.distill.Distiller;
+import org.dckd.core.efficiency.ProcessMemory;
 import org.dckd.core.experiment.DataSources;
 import org.dckd.core.experiment.DistillerFactory;
 import org.dckd.core.model.BackboneLoader;

@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
         versionProvider = DckdCli.Version.class,
         description = "Dynamic contrastive knowledge distillation for super-resolution, on Deep Java Library.",
         subcommands = {QuickstartCommand.class, TrainCommand.class, TrainCommand.Distill.class, EvaluateCommand.class,
-                UpscaleCommand.class, ReparameterizeCommand.class,
+                UpscaleCommand.class, ReparameterizeCommand.class, ProfileCommand.class,
                 PresetsCommand.class, PrepareCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class DckdCli {
 

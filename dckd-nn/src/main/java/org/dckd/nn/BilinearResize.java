@@ -3,10 +3,13 @@ package org.dckd.nn;
 import ai.djl.modality.cv.Image;
 import ai.djl.ndarray.NDArray;
 
+import org.dckd.nn.complexity.ComplexityCounter;
+
 /**
  * PyTorch's {@code F.interpolate(x, size=(h, w), mode='bilinear', align_corners=False)} on NCHW arrays, for
  * upsampling (DJL's interpolation always anti-aliases, which changes nothing when enlarging but does when shrinking,
- * so shrinking is refused). Differentiable.
+ * so shrinking is refused). Differentiable. Every call is reported to an open
+ * {@link ComplexityCounter} (PyTorch runs {@code F.interpolate} even to the same size, and fvcore counts it).
  */
 public final class BilinearResize {
 
@@ -33,9 +36,9 @@ public final class BilinearResize {
             throw new IllegalArgumentException("bilinear resize only enlarges (DJL anti-aliases when shrinking): "
                     + h + "x" + w + " -> " + height + "x" + width);
         }
-        if (h == height && w == width) {
-            return x;
-        }
-        return x.getNDArrayInternal().interpolation(new long[] {height, width}, BILINEAR, false);
+        NDArray out = h == height && w == width ? x
+                : x.getNDArrayInternal().interpolation(new long[] {height, width}, BILINEAR, false);
+        ComplexityCounter.recordBilinearResize(out);
+        return out;
     }
 }

@@ -12,9 +12,10 @@ import ai.djl.training.initializer.UniformInitializer;
  * number of input channels (checked when the block is initialised), symmetric zero padding, bias, and PyTorch's
  * default initialisation (weight and bias uniform in {@code ±1/sqrt(in * k * k)}, which is what
  * {@code kaiming_uniform_(a=sqrt(5))} amounts to). Its parameters are named {@code weight} [out, in, k, k] and
- * {@code bias} [out], as in the state dict.
+ * {@code bias} [out], as in the state dict. Every call is reported to an open
+ * {@link org.dckd.nn.complexity.ComplexityCounter} ({@link CountedConv2d}).
  */
-public final class TorchConv2d extends Conv2d {
+public final class TorchConv2d extends CountedConv2d {
 
     private final int inChannels;
 

@@ -67,6 +67,23 @@ public final class TorchModule {
     }
 
     /**
+     * The number of elements of the parameters that are trained ({@code requires_grad} in PyTorch; DJL's
+     * {@link Parameter#requiresGradient()}). Parameters must be initialised.
+     *
+     * @param block the root block
+     * @return the count, at most {@link #parameterCount(Block)}
+     */
+    public static long trainableParameterCount(Block block) {
+        long n = 0;
+        for (Parameter p : parameters(block).values()) {
+            if (p.requiresGradient()) {
+                n += p.getArray().getShape().size();
+            }
+        }
+        return n;
+    }
+
+    /**
      * Removes DJL's two-digit child ordinal ({@code 03block_1 -> block_1}). DJL numbers children {@code %02d}, so the
      * 100th and later children carry three or more digits; the traversals of this class therefore strip the ordinal
      * by position ({@link #torchName(String, int)}).

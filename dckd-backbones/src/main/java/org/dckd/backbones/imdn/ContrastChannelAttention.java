@@ -8,6 +8,7 @@ import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 
 import org.dckd.nn.FeatureBlock;
+import org.dckd.nn.ModuleActivation;
 import org.dckd.nn.TorchConv2d;
 
 /**
@@ -56,7 +57,7 @@ public final class ContrastChannelAttention extends FeatureBlock {
         NDArray mean = flat.mean(SPATIAL, true);
         NDArray std = flat.sub(mean).square().mean(SPATIAL, true).sqrt();
         NDArray y = std.add(mean).reshape(n, c, 1, 1);
-        y = Activation.relu(squeeze.apply(ps, y, training));
+        y = ModuleActivation.relu(squeeze.apply(ps, y, training));
         y = Activation.sigmoid(excite.apply(ps, y, training));
         return z.mul(y);
     }

@@ -3,9 +3,9 @@ package org.dckd.backbones.imdn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 
+import org.dckd.nn.ModuleActivation;
 import org.dckd.nn.TorchConv2d;
 
 /** The progressive distillation shared by both IMDN block variants. */
@@ -23,9 +23,9 @@ final class Distillation {
     static NDArray distill(ParameterStore ps, boolean training, NDArray x, long distilled, TorchConv2d conv1,
             TorchConv2d conv2, TorchConv2d conv3, TorchConv2d conv4) {
         long[] at = {distilled};
-        NDList s1 = Activation.leakyRelu(conv1.apply(ps, x, training), LEAKY_SLOPE).split(at, 1);
-        NDList s2 = Activation.leakyRelu(conv2.apply(ps, s1.get(1), training), LEAKY_SLOPE).split(at, 1);
-        NDList s3 = Activation.leakyRelu(conv3.apply(ps, s2.get(1), training), LEAKY_SLOPE).split(at, 1);
+        NDList s1 = ModuleActivation.leakyRelu(conv1.apply(ps, x, training), LEAKY_SLOPE).split(at, 1);
+        NDList s2 = ModuleActivation.leakyRelu(conv2.apply(ps, s1.get(1), training), LEAKY_SLOPE).split(at, 1);
+        NDList s3 = ModuleActivation.leakyRelu(conv3.apply(ps, s2.get(1), training), LEAKY_SLOPE).split(at, 1);
         NDArray d4 = conv4.apply(ps, s3.get(1), training);
         return NDArrays.concat(new NDList(s1.get(0), s2.get(0), s3.get(0), d4), 1);
     }

@@ -10,10 +10,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 
 import org.dckd.backbones.BlockChainNetwork;
+import org.dckd.nn.ModuleActivation;
 import org.dckd.nn.TorchConv2d;
 
 /**
@@ -101,7 +101,7 @@ public final class Imdn extends BlockChainNetwork {
     /** {@code LR_conv(lrelu(c.0(concat(o_1..o_K)))) + fea}. */
     @Override
     protected NDArray body(ParameterStore ps, NDArray fea, List<NDArray> blockOutputs, boolean training) {
-        NDArray fused = Activation.leakyRelu(
+        NDArray fused = ModuleActivation.leakyRelu(
                 fusion.apply(ps, NDArrays.concat(new NDList(blockOutputs), 1), training), Distillation.LEAKY_SLOPE);
         return bodyConv.apply(ps, fused, training).add(fea);
     }

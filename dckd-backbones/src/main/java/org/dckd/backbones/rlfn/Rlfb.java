@@ -4,10 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 
 import org.dckd.nn.FeatureBlock;
+import org.dckd.nn.ModuleActivation;
 import org.dckd.nn.TorchConv2d;
 
 /**
@@ -58,9 +58,9 @@ public final class Rlfb extends FeatureBlock {
      */
     @Override
     public NDArray apply(ParameterStore ps, NDArray x, boolean training) {
-        NDArray o = Activation.leakyRelu(c1.apply(ps, x, training), LEAKY_SLOPE);
-        o = Activation.leakyRelu(c2.apply(ps, o, training), LEAKY_SLOPE);
-        o = Activation.leakyRelu(c3.apply(ps, o, training), LEAKY_SLOPE);
+        NDArray o = ModuleActivation.leakyRelu(c1.apply(ps, x, training), LEAKY_SLOPE);
+        o = ModuleActivation.leakyRelu(c2.apply(ps, o, training), LEAKY_SLOPE);
+        o = ModuleActivation.leakyRelu(c3.apply(ps, o, training), LEAKY_SLOPE);
         return esa.apply(ps, c5.apply(ps, o.add(x), training), training);
     }
 

@@ -11,7 +11,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
@@ -22,7 +21,10 @@ import ai.djl.training.initializer.TruncatedNormalInitializer;
 
 import org.dckd.backbones.PixelShuffleUpsample;
 import org.dckd.backbones.SrBackbone;
+import org.dckd.nn.CountedConv2d;
+import org.dckd.nn.CountedLinear;
 import org.dckd.nn.MirrorPad;
+import org.dckd.nn.ModuleActivation;
 import org.dckd.nn.OwnedArrays;
 import org.dckd.nn.TorchModule;
 
@@ -322,7 +324,8 @@ public final class SwinIr extends SrBackbone {
             Map<String, NDArray> taps) {
         switch (config.upsampler()) {
             case PIXEL_SHUFFLE -> {
-                NDArray y = Activation.leakyRelu(apply(ps, convBeforeUpsample, res, training), BEFORE_UPSAMPLE_SLOPE);
+                NDArray y = ModuleActivation.leakyRelu(apply(ps, convBeforeUpsample, res, training),
+                        BEFORE_UPSAMPLE_SLOPE);
                 tap(taps, "conv_before_upsample", y);
                 y = apply(ps, upsample, y, training);
                 tap(taps, "upsample", y);
@@ -336,19 +339,20 @@ public final class SwinIr extends SrBackbone {
                 return y;
             }
             case NEAREST_CONV -> {
-                NDArray y = Activation.leakyRelu(apply(ps, convBeforeUpsample, res, training), BEFORE_UPSAMPLE_SLOPE);
+                NDArray y = ModuleActivation.leakyRelu(apply(ps, convBeforeUpsample, res, training),
+                        BEFORE_UPSAMPLE_SLOPE);
                 tap(taps, "conv_before_upsample", y);
                 y = apply(ps, convUp1, nearestTimesTwo(y), training);
                 tap(taps, "conv_up1", y);
-                y = Activation.leakyRelu(y, NEAREST_CONV_SLOPE);
+                y = ModuleActivation.leakyRelu(y, NEAREST_CONV_SLOPE);
                 if (convUp2 != null) {
                     y = apply(ps, convUp2, nearestTimesTwo(y), training);
                     tap(taps, "conv_up2", y);
-                    y = Activation.leakyRelu(y, NEAREST_CONV_SLOPE);
+                    y = ModuleActivation.leakyRelu(y, NEAREST_CONV_SLOPE);
                 }
                 y = apply(ps, convHr, y, training);
                 tap(taps, "conv_hr", y);
-                y = apply(ps, convLast, Activation.leakyRelu(y, NEAREST_CONV_SLOPE), training);
+                y = apply(ps, convLast, ModuleActivation.leakyRelu(y, NEAREST_CONV_SLOPE), training);
                 tap(taps, "conv_last", y);
                 return y;
             }
@@ -449,18 +453,23 @@ public final class SwinIr extends SrBackbone {
 
     // ---- layer factories shared by the package ----
 
-    /** A "same"-padded, stride-1 conv with bias (PyTorch {@code nn.Conv2d(in, out, k, 1, (k-1)/2)}). */
+    /**
+     * A "same"-padded, stride-1 conv with bias (PyTorch {@code nn.Conv2d(in, out, k, 1, (k-1)/2)}), DJL's
+     * initialisation, counted by an open {@code ComplexityCounter}.
+     */
     static Conv2d conv(int out, int kernel) {
-        return Conv2d.builder()
+        return CountedConv2d.of(Conv2d.builder()
                 .setFilters(out)
                 .setKernelShape(new Shape(kernel, kernel))
-                .optPadding(new Shape((kernel - 1) / 2, (kernel - 1) / 2))
-                .build();
+                .optPadding(new Shape((kernel - 1) / 2, (kernel - 1) / 2)));
     }
 
-    /** A Linear on the last axis with the official init (weights truncated normal, std 0.02; biases 0). */
+    /**
+     * A Linear on the last axis with the official init (weights truncated normal, std 0.02; biases 0), counted by an
+     * open {@code ComplexityCounter}.
+     */
     static Linear linear(long units, boolean bias) {
-        Linear linear = Linear.builder().setUnits(units).optBias(bias).build();
+        Linear linear = CountedLinear.of(Linear.builder().setUnits(units).optBias(bias));
         linear.setInitializer(new TruncatedNormalInitializer(0.02f), Parameter.Type.WEIGHT);
         return linear;
     }

@@ -6,10 +6,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+
+import org.dckd.nn.ModuleActivation;
 
 /**
  * The {@code 3conv} residual connection: {@code conv3x3(C -> C/4)}, LeakyReLU(0.2), {@code conv1x1(C/4 -> C/4)},
@@ -38,9 +39,9 @@ final class ThreeConv extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
             PairList<String, Object> params) {
         NDArray x = first.forward(ps, inputs, training).singletonOrThrow();
-        x = Activation.leakyRelu(x, SLOPE);
+        x = ModuleActivation.leakyRelu(x, SLOPE);
         x = middle.forward(ps, new NDList(x), training).singletonOrThrow();
-        x = Activation.leakyRelu(x, SLOPE);
+        x = ModuleActivation.leakyRelu(x, SLOPE);
         return last.forward(ps, new NDList(x), training);
     }
 

@@ -21,13 +21,15 @@ import ai.djl.util.PairList;
 import org.dckd.checkpoint.BufferOwner;
 import org.dckd.checkpoint.Tensor;
 import org.dckd.nn.OwnedArrays;
+import org.dckd.nn.complexity.ComplexityCounter;
 
 /**
  * Window multi-head self-attention with a learned relative position bias, official {@code WindowAttention}.
  *
  * <p>Input: all windows of a batch stacked, {@code (B*nW, N, C)} with {@code N = window^2}, and optionally the mask of
  * shifted windows {@code (nW, N, N)}. Every window and head is computed by one batched matrix product:
- * {@code softmax(q * head_dim^-0.5 @ k^T + bias [+ mask]) @ v}, then {@code proj}.
+ * {@code softmax(q * head_dim^-0.5 @ k^T + bias [+ mask]) @ v}, then {@code proj}. Both matrix products are reported to
+ * an open {@link ComplexityCounter}.
  *
  * <p>State dict: parameter {@code relative_position_bias_table} {@code ((2w-1)^2, heads)}, children {@code qkv}
  * ({@code C -> 3C}) and {@code proj}, and the int64 buffer {@code relative_position_index} {@code (N, N)}, which this
@@ -136,7 +138,9 @@ final class WindowAttention extends AbstractBlock implements BufferOwner {
         NDArray q = OwnedArrays.mul(qkvOut.get(0), scale);
         NDArray k = qkvOut.get(1);
         NDArray v = qkvOut.get(2);
-        NDArray attn = q.matMul(k.transpose(0, 1, 3, 2));
+        NDArray keys = k.transpose(0, 1, 3, 2);
+        NDArray attn = q.matMul(keys);
+        ComplexityCounter.recordMatMul(q, keys);
         attn = attn.add(relativePositionBias(ps, manager, training));
         if (mask != null) {
             long nw = mask.getShape().get(0);
@@ -146,6 +150,7 @@ final class WindowAttention extends AbstractBlock implements BufferOwner {
             attn = attn.reshape(bw / nw, nw, heads, n, n).add(mask.reshape(1, nw, 1, n, n)).reshape(bw, heads, n, n);
         }
         attn = attn.softmax(-1);
+        ComplexityCounter.recordMatMul(attn, v);
         NDArray out = attn.matMul(v).transpose(0, 2, 1, 3).reshape(bw, n, c);
         return proj.forward(ps, new NDList(out), training).singletonOrThrow();
     }
