@@ -26,8 +26,9 @@ import org.dckd.nn.OwnedArrays;
  *
  * <p><b>Streaming evaluation.</b> The batch is processed in chunks of {@link FeatureEncoder#chunkSize} images
  * (rows). Within a chunk, the positive and the negatives go through the encoder batched: each call holds as many
- * rows-sized groups as the memory budget allows (with the default 16 MiB and the random encoder at HR 128, two groups
- * of 8 images), so no allocation outgrows the budget whatever the number of negatives. Per level only the
+ * rows-sized groups as the memory budget allows for the call's features and their three same-sized temporaries
+ * (with the default 16 MiB, the random encoder at HR 128 and 8 rows: one group per call; 4 rows or HR 64: two or
+ * more), so no allocation outgrows the budget whatever the number of negatives. Per level only the
  * running sums {@code sum |a - p|}, {@code sum_j sum |a - n_j|} (numbers) and the sign sums {@code sign(a - p)},
  * {@code sum_j sign(a - n_j)} (one chunk-sized array each) are kept. The distances enter the graph as
  * {@code d = V + sum((f - stop_gradient(f)) * S) / numel}: {@code f - stop_gradient(f)} is exactly zero, so the value
@@ -135,9 +136,13 @@ public final class ContrastRatio {
         int levels = encoder.levels();
         long n = anchor.getShape().get(0);
         int chunk = encoder.chunkSize((int) n, anchor.getShape().get(2), anchor.getShape().get(3), chunkBytes);
-        // images per no-gradient encoder call: the budget alone decides (not capped at the batch size)
+        // images per no-gradient encoder call: the call's largest feature map and its three same-sized temporaries
+        // (a - x, |a - x|, sign) within the budget. Measured (docs/performance.md): two groups of 8 images at HR 128
+        // per call raised the bench's resident memory from ~0.8 to ~1.2 GB, so the default budget keeps one group
+        // per call there; smaller images or chunk_mb: 0 (no limit) batch several.
         int capacity = chunkBytes <= 0 ? Integer.MAX_VALUE
-                : encoder.chunkSize(Integer.MAX_VALUE, anchor.getShape().get(2), anchor.getShape().get(3), chunkBytes);
+                : encoder.chunkSize(Integer.MAX_VALUE, anchor.getShape().get(2), anchor.getShape().get(3),
+                        chunkBytes / 4);
         Sums sums = new Sums(levels, manager);
         long[] numel = new long[levels];
         NDArray[] gradAp = new NDArray[levels];
