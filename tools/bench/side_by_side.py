@@ -62,6 +62,8 @@ def tool_version(cmd):
 def run(cmd, env_extra, log):
     env = dict(os.environ)
     env.update(env_extra)
+    if env.get("OMP_WAIT_POLICY") == "default" and cmd[0] != "./dckd":
+        del env["OMP_WAIT_POLICY"]   # libgomp's own policy (the launcher does the same for Java)
     shown = " ".join("%s=%s" % kv for kv in sorted(env_extra.items())) + " " + " ".join(shlex.quote(c) for c in cmd)
     print("$ " + shown, file=sys.stderr, flush=True)
     r = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
@@ -108,9 +110,9 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--pairs", type=int, default=3, help="A B pairs (default 3, at least 1)")
     ap.add_argument("--threads", type=int, default=2, help="intra-op threads on both sides (default 2)")
-    ap.add_argument("--omp-wait-policy", default="PASSIVE", choices=["PASSIVE", "ACTIVE"],
+    ap.add_argument("--omp-wait-policy", default="PASSIVE", choices=["PASSIVE", "ACTIVE", "default"],
                     help="OMP_WAIT_POLICY on both sides (default PASSIVE, what the ./dckd launcher sets unless told; "
-                    "libgomp's own unset policy cannot be had through the launcher)")
+                    "'default': libgomp's own policy, unset on both sides)")
     ap.add_argument("--config", default="configs/cpu/cbsd68_rlfn_x4_dckd.yaml", help="the bench train config")
     ap.add_argument("--train-warmup", type=int, default=5, help="at least 4: DCKD's k-means codebook is fitted "
                     "after 4 batches (default 5)")
@@ -135,7 +137,7 @@ def main(argv=None):
     started = datetime.datetime.now(datetime.timezone.utc)
     host = machine()
     env = {"OMP_NUM_THREADS": str(args.threads)}
-    env["OMP_WAIT_POLICY"] = args.omp_wait_policy
+    env["OMP_WAIT_POLICY"] = args.omp_wait_policy  # the launcher unsets 'default'; the twin's side is unset below
     java_env = dict(env, DCKD_THREADS=str(args.threads))
     work = tempfile.mkdtemp(prefix="side_by_side_")
     log = open(os.path.join(work, "runs.log"), "w")
