@@ -135,6 +135,9 @@ class LiptGoldenTest {
             assertCount(m, config(REDUCED), 165_480, 65_832);
             assertCount(m, LiptConfig.tiny(4), 701_064, 273_096);
             assertCount(m, LiptConfig.tiny(2), 693_252, 265_284);
+            // x3: the README's deploy counts; the training counts differ from x2 by the same tail growth (3,255)
+            assertCount(m, LiptConfig.tiny(3), 696_507, 268_539);
+            assertCount(m, LiptConfig.small(3), 5_914_035, 2_337_075);
             assertCount(m, LiptConfig.small(4), 5_926_152, 2_349_192);
             assertCount(m, LiptConfig.small(2), 5_905_380, 2_328_420);
             assertCount(m, LiptConfig.small(4).toBuilder().optMElan(12).build(), 7_105_480, 2_813_128);
