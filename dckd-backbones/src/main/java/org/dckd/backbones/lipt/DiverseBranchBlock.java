@@ -12,7 +12,6 @@ import ai.djl.training.initializer.Initializer;
 
 import org.dckd.checkpoint.Tensor;
 import org.dckd.nn.reparam.ConvKernel;
-import org.dckd.nn.reparam.ReparameterizableBlock;
 
 /**
  * The training form of LIPT's 3x3 {@code DiverseBranchBlock} (stride 1, groups 1): the sum of six branches, each a
@@ -36,7 +35,7 @@ import org.dckd.nn.reparam.ReparameterizableBlock;
  * <p>The deploy form is one 3x3 convolution with bias, stored as {@code weight}/{@code bias} directly under the
  * block's prefix ({@link #deployConvolutionName()} is empty: LIPT's {@code deploy=True} layout {@code ...conv0.weight}).
  */
-public final class DiverseBranchBlock extends TorchParameterBlock implements ReparameterizableBlock {
+public final class DiverseBranchBlock extends PlainConvolutionBlock {
 
     private static final int K = 3;
     private static final Shape ONE = new Shape(1, 1);
@@ -66,6 +65,7 @@ public final class DiverseBranchBlock extends TorchParameterBlock implements Rep
      * @param outChannels output channels
      */
     public DiverseBranchBlock(int inChannels, int outChannels) {
+        super(outChannels);
         if (inChannels <= 0 || outChannels <= 0) {
             throw new IllegalArgumentException("a DiverseBranchBlock needs positive channel counts, got " + inChannels
                     + " -> " + outChannels);
@@ -145,17 +145,7 @@ public final class DiverseBranchBlock extends TorchParameterBlock implements Rep
         return ConvKernel.sum(List.of(origin, point, kxk, avg, sobelX.mergedKernel(), sobelY.mergedKernel()));
     }
 
-    /** Empty: the deploy form stores {@code weight} and {@code bias} under the block's own prefix. */
-    @Override
-    public String deployConvolutionName() {
-        return "";
-    }
 
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        Shape in = inputShapes[0];
-        return new Shape[] {new Shape(in.get(0), outChannels, in.get(2), in.get(3))};
-    }
 
     static NDArray conv(NDArray x, NDArray weight, NDArray bias, Shape padding, int groups) {
         return Conv2d.conv2d(x, weight, bias, ONE, padding, ONE, groups).singletonOrThrow();

@@ -7,7 +7,6 @@ import ai.djl.training.ParameterStore;
 
 import org.dckd.checkpoint.Tensor;
 import org.dckd.nn.reparam.ConvKernel;
-import org.dckd.nn.reparam.ReparameterizableBlock;
 
 /**
  * The training form of NVSM-SA's {@code project_inp}: {@code nn.Sequential(Conv2d 1x1 with bias, BatchNorm2d)}, keys
@@ -15,7 +14,7 @@ import org.dckd.nn.reparam.ReparameterizableBlock;
  * {@code 1.num_batches_tracked}. Its deploy form is the 1x1 convolution with the BatchNorm folded in
  * ({@code weight}/{@code bias} under the block's prefix, LIPT's {@code deploy=True} layout).
  */
-final class ProjectInput extends TorchParameterBlock implements ReparameterizableBlock {
+final class ProjectInput extends PlainConvolutionBlock {
 
     private final int inChannels;
     private final int outChannels;
@@ -24,6 +23,7 @@ final class ProjectInput extends TorchParameterBlock implements Reparameterizabl
     private final BatchNormParameters bn;
 
     ProjectInput(int inChannels, int outChannels) {
+        super(outChannels);
         this.inChannels = inChannels;
         this.outChannels = outChannels;
         double bound = 1 / Math.sqrt(inChannels);
@@ -52,16 +52,7 @@ final class ProjectInput extends TorchParameterBlock implements Reparameterizabl
         return ConvKernel.of(Tensor.of(weight.getArray()), Tensor.of(bias.getArray())).foldBatchNorm(bn.statistics());
     }
 
-    @Override
-    public String deployConvolutionName() {
-        return "";
-    }
 
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        Shape in = inputShapes[0];
-        return new Shape[] {new Shape(in.get(0), outChannels, in.get(2), in.get(3))};
-    }
 
     int inChannels() {
         return inChannels;
