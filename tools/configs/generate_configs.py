@@ -197,7 +197,8 @@ optimizer: {{lr: 0.001}}
 train: {{iterations: 200, grad_clip: 5, log_every: 20, val_every: 100, save_every: 100}}
 """)
     write("configs/cpu/procedural_x2_lipt_dckd.yaml", HEADER.format(
-        title="CPU demo: DCKD from the small RLFN teacher to a tiny LIPT student (8 ch, 1 block, training form)",
+        title="CPU demo: DCKD from the small RLFN teacher to a tiny LIPT student (8 ch, 1 block, training form); "
+              "LIPT runs many small operations: DCKD_THREADS=1 is fastest (about 2 s of CPU a step)",
         needs="a teacher checkpoint: train one with configs/cpu/procedural_x2_teacher.yaml",
         cmd="distill", path="configs/cpu/procedural_x2_lipt_dckd.yaml") + """name: procedural_x2_lipt_dckd
 scale: 2
@@ -208,10 +209,10 @@ data: {type: procedural, images: 24, size: 256, patch: 32, batch_size: 8}
 losses:
   - {type: l1}
   - {type: l1, target: teacher}
-  - {type: dcr, weight: 0.1, encoder: {type: random, channels: [16, 16, 32, 32, 64]}, history: {steps: [50]}}
+  - {type: dcr, weight: 0.1, encoder: {type: random, channels: [16, 16, 32, 32, 64]}, history: {steps: [20]}}
   - {type: dmm, weight: 0.001, encoder: {type: random, channels: [16, 16, 32, 32, 64]}, codebook: {size: 64}}
 optimizer: {lr: 0.002}
-train: {iterations: 100, grad_clip: 5, log_every: 20, val_every: 50, save_every: 50}
+train: {iterations: 30, grad_clip: 5, log_every: 10, val_every: 30, save_every: 30}
 """)
     for variant in ["scratch", "logits", "dckd"]:
         losses = {"scratch": "[{type: l1}]", "logits": "[{type: l1}, {type: l1, target: teacher}]",
