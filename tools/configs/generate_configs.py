@@ -198,7 +198,7 @@ train: {{iterations: 200, grad_clip: 5, log_every: 20, val_every: 100, save_ever
 """)
     write("configs/cpu/procedural_x2_lipt_dckd.yaml", HEADER.format(
         title="CPU demo: DCKD from the small RLFN teacher to a tiny LIPT student (8 ch, 1 block, training form); "
-              "LIPT runs many small operations: DCKD_THREADS=1 is fastest (about 2 s of CPU a step)",
+              "LIPT runs many small operations: DCKD_THREADS=1 is fastest (26 s of CPU for the run)",
         needs="a teacher checkpoint: train one with configs/cpu/procedural_x2_teacher.yaml",
         cmd="distill", path="configs/cpu/procedural_x2_lipt_dckd.yaml") + """name: procedural_x2_lipt_dckd
 scale: 2
