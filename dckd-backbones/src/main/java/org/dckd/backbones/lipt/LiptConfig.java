@@ -167,11 +167,21 @@ public record LiptConfig(
         return a / gcd(a, b) * b;
     }
 
+    /**
+     * The same network in its deploy form.
+     *
+     * @return this config with {@code deploy = true}
+     */
     @Override
     public LiptConfig deployForm() {
         return new LiptConfig(scale, channels, mElan, nShare, windowSizes, rExpand, rgbRange, true);
     }
 
+    /**
+     * The same network in its training form.
+     *
+     * @return this config with {@code deploy = false}
+     */
     @Override
     public LiptConfig trainingForm() {
         return new LiptConfig(scale, channels, mElan, nShare, windowSizes, rExpand, rgbRange, false);
