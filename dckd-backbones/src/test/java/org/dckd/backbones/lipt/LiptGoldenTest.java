@@ -239,7 +239,7 @@ class LiptGoldenTest {
         }
     }
 
-    /** Strict loading refuses a checkpoint of the other form, naming a key. */
+    /** Strict loading refuses a checkpoint of another layout, naming a key and the layout it recognises. */
     @Test
     void loadingTheWrongFormFailsWithTheKeys() throws IOException {
         try (NDManager m = NDManager.newBaseManager()) {
@@ -248,7 +248,16 @@ class LiptGoldenTest {
             StateDict train = read(REDUCED + "_train.pth");
             Exception e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
                     () -> WeightLoader.load(deploy, train));
-            assertTrue(e.getMessage().contains("dbb_origin"), e.getMessage());
+            assertTrue(e.getMessage().contains("dbb_origin") && e.getMessage().contains("LIPT's training form"),
+                    e.getMessage());
+            Exception converted = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                    () -> WeightLoader.load(deploy, read(REDUCED + "_convert.pth")));
+            assertTrue(converted.getMessage().contains("LiptCheckpoints.deployFromConverted"), converted.getMessage());
+            Lipt training = config(REDUCED).build();
+            training.initialize(m);
+            Exception deployed = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                    () -> WeightLoader.load(training, read(REDUCED + "_deploy.pth")));
+            assertTrue(deployed.getMessage().contains("LIPT's deploy form"), deployed.getMessage());
         }
     }
 
