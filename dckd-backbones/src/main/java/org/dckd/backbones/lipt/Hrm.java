@@ -23,12 +23,10 @@ final class Hrm extends AbstractBlock {
 
     private final Block conv0;
     private final Block conv1;
-    private final int channels;
     private final int hidden;
 
     Hrm(int channels, int expansion, boolean deploy) {
         super(VERSION);
-        this.channels = channels;
         this.hidden = channels * expansion;
         conv0 = addChildBlock("conv0", deploy ? TorchConv2d.same(channels, hidden, 3)
                 : new DiverseBranchBlock(channels, hidden));

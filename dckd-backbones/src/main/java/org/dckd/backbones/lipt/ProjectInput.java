@@ -16,16 +16,12 @@ import org.dckd.nn.reparam.ConvKernel;
  */
 final class ProjectInput extends PlainConvolutionBlock {
 
-    private final int inChannels;
-    private final int outChannels;
     private final Parameter weight;
     private final Parameter bias;
     private final BatchNormParameters bn;
 
     ProjectInput(int inChannels, int outChannels) {
         super(outChannels);
-        this.inChannels = inChannels;
-        this.outChannels = outChannels;
         double bound = 1 / Math.sqrt(inChannels);
         weight = parameter("0.weight", new Shape(outChannels, inChannels, 1, 1), uniform(bound), true);
         bias = parameter("0.bias", new Shape(outChannels), uniform(bound), true);
@@ -53,8 +49,4 @@ final class ProjectInput extends PlainConvolutionBlock {
     }
 
 
-
-    int inChannels() {
-        return inChannels;
-    }
 }
