@@ -109,6 +109,34 @@ def main():
         text += TRAIN.format(schedule="multistep, milestones: [200000], gamma: 0.5").replace(
             "iterations: 250000", "iterations: 300000")
         write(path, text)
+    # LIPT-Tiny students (the latency-aware transformer, tinyx2.yml hyper-parameters, training form with its
+    # DiverseBranchBlocks; ./dckd reparameterize makes the deploy form) distilled from the RLFN and IMDN teachers
+    for teacher, (tpreset, tweights, _, _, tt, scales, sched) in (("rlfn", FAMILIES["rlfn"]), ("imdn", FAMILIES["imdn"])):
+        for s in scales:
+            for variant, losses in LOSSES.items():
+                if variant == "dckd_star" or (variant == "scratch" and teacher != "rlfn"):
+                    continue
+                name = f"lipt_x{s}_scratch" if variant == "scratch" else f"lipt_from_{teacher}_x{s}_{variant}"
+                path = f"configs/lipt/{name}.yaml"
+                weights = tweights.format(s=s)
+                needs = ["datasets/DIV2K (./dckd prepare div2k)", "datasets/benchmarks/Set5, Set14"]
+                if variant != "scratch":
+                    needs.append(weights)
+                if "vqgan" in " ".join(losses):
+                    needs.append("weights/vqgan_imagenet_f16_1024/last.ckpt (taming-transformers)")
+                title = (f"lipt x{s}: LIPT-Tiny " + ("student trained from scratch (L1 to HR)" if variant == "scratch"
+                         else f"student, {teacher.upper()} teacher, {TITLES[variant]}"))
+                text = HEADER.format(title=title, needs="; ".join(needs),
+                                     cmd="train" if variant == "scratch" else "distill", path=path)
+                text += f"name: {name}\nscale: {s}\nseed: 10\n"
+                if variant != "scratch":
+                    text += f"teacher: {{preset: {tpreset}, weights: {weights}}}\n"
+                text += "student: {preset: lipt_tiny}\n"
+                text += DATA.format()
+                st = "[block_1, block_2, block_4]"
+                text += "losses:\n" + "".join(f"  - {l.format(st=st, tt=tt) if '{st}' in l else l}\n" for l in losses)
+                text += TRAIN.format(schedule=sched)
+                write(path, text)
     # small CPU configs: no downloads beyond the shared test data / built-in images
     write("configs/cpu/procedural_x2_dckd.yaml", HEADER.format(
         title="CPU demo: DCKD on built-in procedural images (what ./dckd quickstart runs after training a teacher)",
@@ -167,6 +195,24 @@ losses:
   - {{type: dmm, weight: 0.001, encoder: {{type: random, channels: [16, 16, 32, 32, 64]}}, codebook: {{size: 64}}}}
 optimizer: {{lr: 0.001}}
 train: {{iterations: 200, grad_clip: 5, log_every: 20, val_every: 100, save_every: 100}}
+""")
+    write("configs/cpu/procedural_x2_lipt_dckd.yaml", HEADER.format(
+        title="CPU demo: DCKD from the small RLFN teacher to a tiny LIPT student (8 ch, 1 block, training form); "
+              "LIPT runs many small operations: DCKD_THREADS=1 is fastest (26 s of CPU for the run)",
+        needs="a teacher checkpoint: train one with configs/cpu/procedural_x2_teacher.yaml",
+        cmd="distill", path="configs/cpu/procedural_x2_lipt_dckd.yaml") + """name: procedural_x2_lipt_dckd
+scale: 2
+seed: 10
+teacher: {network: {type: rlfn, feature_channels: 32, blocks: 4, input_range: 1}, weights: runs/procedural_x2_teacher/best/student_ema.safetensors}
+student: {network: {type: lipt, channels: 8, m_elan: 2}}
+data: {type: procedural, images: 24, size: 256, patch: 32, batch_size: 8}
+losses:
+  - {type: l1}
+  - {type: l1, target: teacher}
+  - {type: dcr, weight: 0.1, encoder: {type: random, channels: [16, 16, 32, 32, 64]}, history: {steps: [20]}}
+  - {type: dmm, weight: 0.001, encoder: {type: random, channels: [16, 16, 32, 32, 64]}, codebook: {size: 64}}
+optimizer: {lr: 0.002}
+train: {iterations: 30, grad_clip: 5, log_every: 10, val_every: 30, save_every: 30}
 """)
     for variant in ["scratch", "logits", "dckd"]:
         losses = {"scratch": "[{type: l1}]", "logits": "[{type: l1}, {type: l1, target: teacher}]",

@@ -21,6 +21,7 @@ import org.dckd.backbones.rcan.RcanConfig;
 import org.dckd.backbones.rcan.RcanOriginalCheckpoints;
 import org.dckd.backbones.rlfn.Rlfn;
 import org.dckd.backbones.rlfn.RlfnConfig;
+import org.dckd.backbones.lipt.LiptConfig;
 import org.dckd.backbones.span.SpanConfig;
 import org.dckd.backbones.swinir.SwinIrConfig;
 import org.dckd.backbones.swinir.SwinIrConfig.Padding;
@@ -70,8 +71,8 @@ class BackbonesJavaDocTest {
                     + m.group(1) + "':\n" + snippet);
             snippets++;
         }
-        assertEquals(6, snippets);
-        assertEquals(5, yamlBlocks().size(), "one Java block per YAML network example (and the RCAN conversion)");
+        assertEquals(7, snippets);
+        assertEquals(6, yamlBlocks().size(), "one Java block per YAML network example (and the RCAN conversion)");
     }
 
     @Test
@@ -180,5 +181,23 @@ class BackbonesJavaDocTest {
         assertEquals(yamlBlocks().get(4), span);
         assertEquals(Backbones.preset("span_ntire2024", 4), span);
         assertEquals(Backbones.preset("span_ntire2024", 4), training.deployForm());
+    }
+
+    @Test
+    void lipt() throws IOException {
+        // doc:lipt
+        LiptConfig lipt = LiptConfig.builder()      // org.dckd.backbones.lipt
+                .setScale(4)
+                .optChannels(24)                    // default 24
+                .optMElan(8)                        // default 8
+                .optNShare(1)                       // default 1
+                .optWindowSizes(List.of(8, 8))      // default [8, 8]
+                .optDeploy(true)                    // default false
+                .build();
+        LiptConfig training = lipt.trainingForm();  // the same network with its DiverseBranchBlocks
+        // doc:end
+        assertEquals(yamlBlocks().get(5), lipt);
+        assertEquals(Backbones.preset("lipt_tiny_deploy", 4), lipt);
+        assertEquals(Backbones.preset("lipt_tiny", 4), training);
     }
 }

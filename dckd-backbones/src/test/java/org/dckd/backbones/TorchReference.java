@@ -109,4 +109,28 @@ public final class TorchReference {
         assertEquals(expected.getShape(), actual.getShape(), "shape");
         return actual.sub(expected).abs().max().getFloat();
     }
+
+    /**
+     * Asserts {@code |a - e| <= rtol |e| + atolScale max|e|} element-wise (the golden_esr README's tolerance form),
+     * prints the largest difference, and returns it relative to {@code max |e|}.
+     *
+     * @param what the label of the printed line and of a failure
+     * @param expected the golden array
+     * @param actual the computed array
+     * @param rtol the relative tolerance
+     * @param atolScale the absolute tolerance as a fraction of {@code max |e|}
+     * @return {@code max |a - e| / max |e|}
+     */
+    public static double assertGolden(String what, NDArray expected, NDArray actual, double rtol, double atolScale) {
+        assertEquals(expected.getShape(), actual.getShape(), what + ": shape");
+        double scale = expected.abs().max().getFloat();
+        NDArray diff = actual.sub(expected).abs();
+        NDArray bound = expected.abs().mul(rtol).add(atolScale * scale);
+        boolean ok = diff.lte(bound).all().getBoolean();
+        double rel = diff.max().getFloat() / scale;
+        System.out.printf("%s: max |diff| %.3g, relative to max|e| %.3g%n", what, diff.max().getFloat(), rel);
+        org.junit.jupiter.api.Assertions.assertTrue(ok, what + ": outside rtol " + rtol + " / atol " + atolScale
+                + " x max|e| (max relative " + rel + ")");
+        return rel;
+    }
 }

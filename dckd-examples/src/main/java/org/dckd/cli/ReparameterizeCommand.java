@@ -32,11 +32,12 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code dckd reparameterize}: turns the weights of a training-form network (SPAN's {@code Conv3XC} branches) into
+ * {@code dckd reparameterize}: turns the weights of a training-form network (SPAN's {@code Conv3XC} branches, LIPT's
+ * DiverseBranchBlocks and convolution + BatchNorm projections) into
  * the weights of its deploy form (one 3x3 convolution per block), checked on a probe input, written atomically.
  */
 @Command(name = "reparameterize", sortOptions = false,
-        description = {"Merge the training branches of a reparameterisable network (e.g. SPAN) into its deploy form.",
+        description = {"Merge the training branches of a reparameterisable network (SPAN, LIPT) into its deploy form.",
             "The training weights are loaded strictly into the training form of --model (a deploy-form preset such as"
                 + " span_ntire2024 is switched to its training form), the branches are merged exactly, the result is"
                 + " checked against the training form on a probe input, and written to --out (.safetensors or .pth)."})
@@ -92,7 +93,7 @@ final class ReparameterizeCommand implements Callable<Integer> {
         BackboneConfig config = BackboneLoader.config(model, scale != null ? scale : defaultScale(model));
         if (!(config instanceof ReparameterizableConfig rc)) {
             throw new ConfigException("--model " + model + " (" + config.getClass().getSimpleName() + ") has no deploy"
-                    + " form: only reparameterisable networks (type span) can be reparameterised");
+                    + " form: only reparameterisable networks (types span, lipt) can be reparameterised");
         }
         ReparameterizableConfig trainingConfig = rc.trainingForm();
         try (NDManager manager = NDManager.newBaseManager()) {

@@ -16,6 +16,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 
+import org.dckd.backbones.ReparameterizableConfig;
 import org.dckd.backbones.SrBackbone;
 import org.dckd.backbones.catalog.Backbones;
 import org.dckd.checkpoint.Checkpoints;
@@ -69,6 +70,38 @@ class ReparameterizeCommandTest {
                         vsGolden, vsTrain);
                 assertTrue(vsGolden < 1e-4, size + ": " + vsGolden);
                 assertTrue(vsTrain < 1e-5, size + ": " + vsTrain);
+            }
+        }
+    }
+
+    /**
+     * LIPT: the reduced training golden ({@code {'model_state_dict': sd}}, 16 channels, 2 blocks) merged by the command
+     * gives the golden {@code deploy=True} outputs within 1e-4 of {@code max |y|} (the golden tolerance of
+     * LiptGoldenTest) for both inputs, the second reflect-padded.
+     */
+    @Test
+    void liptTrainingWeightsBecomeTheDeployForm() throws IOException {
+        Path train = SharedData.require(DIR + "lipt_reduced_c16_m4_x4_train.pth");
+        Path config = tmp.resolve("lipt_reduced.json");
+        Files.writeString(config, "{\"type\": \"lipt\", \"scale\": 4, \"channels\": 16, \"m_elan\": 4}");
+        Path out = tmp.resolve("lipt_deploy.safetensors");
+        CliRun run = CliRun.of("reparameterize", "--model", config.toString(), "--weights", train.toString(), "--out",
+                out.toString());
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.out().contains("165,480 parameters -> deploy form 65,832 parameters (28 merged"), run.out());
+        StateDict sd = Checkpoints.read(out);
+        assertEquals(72, sd.size(), "the deploy=True layout has 72 tensors");
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, NDArray> g = npz(m, SharedData.require(DIR + "lipt_reduced_c16_m4_x4_io.npz"));
+            SrBackbone deploy = BackboneLoader.build(
+                    ((ReparameterizableConfig) BackboneLoader.config(config.toString(), 4)).deployForm(), out, m);
+            ParameterStore ps = new ParameterStore(m, false);
+            for (String size : new String[] {"32x32", "20x36"}) {
+                NDArray y = deploy.forward(ps, new NDList(g.get("x_" + size)), false).singletonOrThrow();
+                NDArray golden = g.get("y_deploy_" + size);
+                double vsGolden = y.sub(golden).abs().max().getFloat() / golden.abs().max().getFloat();
+                System.out.printf("reparameterize CLI LIPT %s: vs golden y_deploy %.3g%n", size, vsGolden);
+                assertTrue(vsGolden < 1e-4, size + ": " + vsGolden);
             }
         }
     }

@@ -41,8 +41,8 @@ import org.dckd.nn.DjlRuntime;
  * before anything is constructed. Nothing from a file is ever executed.
  *
  * <p><b>Wrappers.</b> A bare state dict is used as is. A dict that wraps it is unwrapped by the first entry present
- * among {@code params_ema}, {@code params}, {@code state_dict}, {@code model} (BasicSR, KAIR, Lightning and most
- * training scripts); the wrapper's other entries (epoch, optimizer states, ...) are ignored and never materialised.
+ * among {@code params_ema}, {@code params}, {@code state_dict}, {@code model}, {@code model_state_dict} (BasicSR,
+ * KAIR, Lightning, LIPT's {@code train.py} and most training scripts); the wrapper's other entries (epoch, optimizer states, ...) are ignored and never materialised.
  * {@link #read(Path, String)} chooses an entry explicitly.
  *
  * <p><b>Prefix.</b> When every key starts with {@code module.} (a model saved from inside {@code nn.DataParallel} or

@@ -38,6 +38,19 @@ final class KnownLayouts {
                 "^(sub_mean|add_mean|head\\.0|tail\\.1|tail\\.0\\.\\d+|body\\.\\d+|body\\.\\d+\\.body\\.\\d+)"
                         + "\\.(weight|bias)$"
                         + "|^body\\.\\d+\\.body\\.\\d+\\.body\\.([02]|3\\.conv_du\\.[02])\\.(weight|bias)$"));
+        String liptShared = "^(sub_mean|add_mean|head\\.0|tail\\.0)\\.(weight|bias)$";
+        String liptHrm = "|^body\\.\\d+\\.modules_hrm_[abc]\\.lcs_[abc]_\\d+\\.conv[01]\\.";
+        String liptNvsm = "|^body\\.\\d+\\.modules_nvsm_sa\\.smmsa_\\d+\\.";
+        String liptProjectBn = liptNvsm + "(project_inp\\.[01]\\.\\w+|project_out\\.(weight|bias))$";
+        LAYOUTS.put("the output of LIPT's convert.py (DBBs as dbb_reparam, project_inp still conv + BatchNorm; turn it "
+                + "into the deploy layout with org.dckd.backbones.lipt.LiptCheckpoints.deployFromConverted)",
+                Pattern.compile(liptShared + liptHrm + "dbb_reparam\\.(weight|bias)$" + liptProjectBn));
+        LAYOUTS.put("LIPT's training form (DiverseBranchBlocks dbb_*; a lipt config with deploy: false)",
+                Pattern.compile(liptShared + liptHrm + "dbb_(origin|avg|1x1|1x1_kxk|sobelx|sobely)\\..*"
+                        + liptProjectBn));
+        LAYOUTS.put("LIPT's deploy form (deploy=True: plain conv0/conv1 and project_inp; a lipt config with deploy: "
+                + "true)", Pattern.compile(liptShared + liptHrm + "(weight|bias)$" + liptNvsm
+                + "project_(inp|out)\\.(weight|bias)$"));
         LAYOUTS.put("VQGAN (encoder, quant_conv, quantize: DCKD's feature extractor)",
                 Pattern.compile("^(encoder|decoder|quant_conv|post_quant_conv|quantize)\\..*"));
     }

@@ -20,9 +20,9 @@ final class StateDictSelector {
 
     /**
      * Wrapper entries tried in order: BasicSR's EMA weights (what BasicSR validates and publishes when EMA is on),
-     * BasicSR/KAIR's raw weights, Lightning's and many training scripts' {@code state_dict}, then {@code model}.
+     * BasicSR/KAIR's raw weights, Lightning's and many training scripts' {@code state_dict}, then {@code model}, then LIPT's {@code model_state_dict}.
      */
-    static final List<String> PREFERENCE = List.of("params_ema", "params", "state_dict", "model");
+    static final List<String> PREFERENCE = List.of("params_ema", "params", "state_dict", "model", "model_state_dict");
 
     private StateDictSelector() {}
 

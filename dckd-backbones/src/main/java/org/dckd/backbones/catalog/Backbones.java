@@ -12,6 +12,7 @@ import org.dckd.backbones.imdn.ImdnBaselineConfig;
 import org.dckd.backbones.imdn.ImdnConfig;
 import org.dckd.backbones.rcan.RcanConfig;
 import org.dckd.backbones.rlfn.RlfnConfig;
+import org.dckd.backbones.lipt.LiptConfig;
 import org.dckd.backbones.span.SpanConfig;
 import org.dckd.backbones.swinir.SwinIrConfig;
 import org.dckd.config.NamedRegistry;
@@ -40,6 +41,7 @@ public final class Backbones {
         register("imdn_baseline", ImdnBaselineConfig.class);
         register("swinir", SwinIrConfig.class);
         register("span", SpanConfig.class);
+        register("lipt", LiptConfig.class);
         register("rcan", RcanConfig.class);
 
         registerPreset("rlfn", RlfnConfig::rlfn);
@@ -55,6 +57,10 @@ public final class Backbones {
         registerPreset("span_ch48_deploy", scale -> SpanConfig.ch48(scale).deployForm());
         registerPreset("span_s16", SpanConfig::student16);
         registerPreset("span_s16_deploy", scale -> SpanConfig.student16(scale).deployForm());
+        registerPreset("lipt_tiny", LiptConfig::tiny);
+        registerPreset("lipt_tiny_deploy", scale -> LiptConfig.tiny(scale).deployForm());
+        registerPreset("lipt_small", LiptConfig::small);
+        registerPreset("lipt_small_deploy", scale -> LiptConfig.small(scale).deployForm());
         registerPreset("rcan", RcanConfig::rcan);
         registerPreset("rcan_student", RcanConfig::rcanStudent);
     }

@@ -66,16 +66,7 @@ class SpanTest {
 
     /** {@code |a - e| <= RTOL |e| + ATOL max|e|} everywhere; returns the largest {@code |a - e| / max|e|}. */
     static double assertGolden(String what, NDArray expected, NDArray actual) {
-        assertEquals(expected.getShape(), actual.getShape(), what + ": shape");
-        double scale = expected.abs().max().getFloat();
-        NDArray diff = actual.sub(expected).abs();
-        NDArray bound = expected.abs().mul(RTOL).add(ATOL * scale);
-        boolean ok = diff.lte(bound).all().getBoolean();
-        double rel = diff.max().getFloat() / scale;
-        System.out.printf("SPAN golden %s: max |diff| %.3g, relative to max|e| %.3g%n", what,
-                diff.max().getFloat(), rel);
-        assertTrue(ok, what + ": outside rtol " + RTOL + " / atol " + ATOL + " x max|e| (max relative " + rel + ")");
-        return rel;
+        return TorchReference.assertGolden("SPAN golden " + what, expected, actual, RTOL, ATOL);
     }
 
     static double relativeDifference(NDArray reference, NDArray other) {

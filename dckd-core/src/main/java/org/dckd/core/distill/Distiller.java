@@ -113,7 +113,11 @@ public final class Distiller implements AutoCloseable {
             t.attach(roles);
         }
         trainable = new LinkedHashMap<>();
-        TorchModule.parameters(student).forEach((k, v) -> trainable.put("student." + k, v));
+        TorchModule.parameters(student).forEach((k, v) -> {
+            if (v.requiresGradient()) {   // not fixed tensors (LIPT's mean shifts, Sobel masks, BatchNorm statistics)
+                trainable.put("student." + k, v);
+            }
+        });
         for (LossTerm t : loss.terms()) {
             List<Parameter> ps = t.trainableParameters();
             for (int i = 0; i < ps.size(); i++) {

@@ -143,6 +143,59 @@ public final class ConvKernel {
     }
 
     /**
+     * The kernel of a {@code k x k} average pool with stride 1 as a dense convolution: each channel averages its own
+     * input, weight {@code 1 / k^2} at every tap, bias 0 (the {@code dbb_avg} branch of a DiverseBranchBlock). Under
+     * the pad-first convention of {@link #then} it reproduces {@code AvgPool2d(k, stride 1, padding 0)} applied to an
+     * input that an earlier layer padded.
+     *
+     * @param channels the channel count
+     * @param kernelSize the (odd) pool size
+     * @return the kernel
+     */
+    public static ConvKernel averagePool(int channels, int kernelSize) {
+        checkSizes(channels, channels, kernelSize, kernelSize);
+        int taps = kernelSize * kernelSize;
+        double[] w = new double[channels * channels * taps];
+        for (int c = 0; c < channels; c++) {
+            java.util.Arrays.fill(w, (c * channels + c) * taps, (c * channels + c + 1) * taps, 1.0 / taps);
+        }
+        return new ConvKernel(channels, channels, kernelSize, kernelSize, w, new double[channels]);
+    }
+
+    /**
+     * A depthwise convolution ({@code groups = channels}, weight {@code [C, 1, k, k]}) as the equivalent dense kernel
+     * {@code [C, C, k, k]}, zero off the diagonal (the Sobel branches of LIPT's DiverseBranchBlock).
+     *
+     * @param channels the channel count C
+     * @param kernelSize the (odd) kernel size k
+     * @param weight {@code C * k * k} values, channel-major
+     * @param bias {@code C} values, or {@code null} for none
+     * @return the kernel
+     * @throws IllegalArgumentException if an array has the wrong length
+     */
+    public static ConvKernel depthwise(int channels, int kernelSize, float[] weight, float[] bias) {
+        checkSizes(channels, channels, kernelSize, kernelSize);
+        int taps = kernelSize * kernelSize;
+        if (weight.length != channels * taps) {
+            throw new IllegalArgumentException("a depthwise [" + channels + ", 1, " + kernelSize + ", " + kernelSize
+                    + "] kernel needs " + channels * taps + " weight values, got " + weight.length);
+        }
+        if (bias != null && bias.length != channels) {
+            throw new IllegalArgumentException("a depthwise kernel with " + channels + " channels needs as many bias "
+                    + "values, got " + bias.length);
+        }
+        double[] w = new double[channels * channels * taps];
+        double[] b = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            for (int t = 0; t < taps; t++) {
+                w[(c * channels + c) * taps + t] = weight[c * taps + t];
+            }
+            b[c] = bias == null ? 0 : bias[c];
+        }
+        return new ConvKernel(channels, channels, kernelSize, kernelSize, w, b);
+    }
+
+    /**
      * This kernel zero-padded to a larger odd size, centred (a 1x1 branch as a 3x3 kernel). Under the "same" padding
      * convention the result computes the same function.
      *

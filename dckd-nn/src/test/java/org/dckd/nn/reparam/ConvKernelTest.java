@@ -66,6 +66,42 @@ class ConvKernelTest {
         assertTrue(err < TOLERANCE, what + ": relative error " + err);
     }
 
+    /**
+     * A 1x1 convolution whose output is padded with its response to 0 (pad-first) and then average-pooled 3x3 without
+     * padding (DBB's {@code dbb_avg}) is {@code k1.then(averagePool(C, 3))}.
+     */
+    @Test
+    void anAveragePoolAfterAPaddedPointwiseConvolutionIsOneKernel() {
+        Random r = new Random(7);
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.create(random(r, 2 * 4 * 8 * 10, 1), new Shape(2, 4, 8, 10));
+            ConvKernel k1 = randomKernel(r, 6, 4, 1);
+            NDArray branch = ai.djl.nn.pooling.Pool.avgPool2d(conv(x, k1, 1), new Shape(3, 3), new Shape(1, 1),
+                    new Shape(0, 0), false, true);
+            ConvKernel merged = k1.then(ConvKernel.averagePool(6, 3));
+            assertEquals(1f / 9, ConvKernel.averagePool(2, 3).weightValues()[4], 1e-9);
+            assertEquals(0f, ConvKernel.averagePool(2, 3).weightValues()[9]);
+            assertClose(branch, same(x, merged), "1x1 -> pad -> avgpool 3x3");
+        }
+    }
+
+    /** A depthwise (grouped) convolution equals its dense diagonal kernel. */
+    @Test
+    void aDepthwiseKernelEqualsTheGroupedConvolution() {
+        Random r = new Random(8);
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.create(random(r, 2 * 5 * 7 * 9, 1), new Shape(2, 5, 7, 9));
+            float[] w = random(r, 5 * 9, 0.3);
+            float[] b = random(r, 5, 0.5);
+            NDArray grouped = Conv2d.conv2d(x, m.create(w, new Shape(5, 1, 3, 3)), m.create(b), new Shape(1, 1),
+                    new Shape(1, 1), new Shape(1, 1), 5).singletonOrThrow();
+            ConvKernel dense = ConvKernel.depthwise(5, 3, w, b);
+            assertEquals(0f, dense.weightValues()[9], "off-diagonal taps are zero");
+            assertClose(grouped, same(x, dense), "depthwise 3x3");
+            assertThrows(IllegalArgumentException.class, () -> ConvKernel.depthwise(5, 3, new float[44], b));
+        }
+    }
+
     @Test
     void aPaddedPointwiseKernelComputesTheSameFunction() {
         Random r = new Random(1);
