@@ -61,6 +61,11 @@ FAMILIES = {
              "{preset: rcan_student}",
              "[block_4, block_7, block_10]", "[block_4, block_7, block_10]", [4], "constant"),
 }
+# teachers of the SPAN students: (preset, official x4 weights, FAKD teacher taps)
+SPAN_TEACHERS = {
+    "rlfn": ("rlfn", "weights/rlfn/rlfn_x4.pth", "[block_2, block_4, block_6]"),
+    "imdn": ("imdn", "weights/imdn/IMDN_x4.pth", "[block_2, block_4, block_6]"),
+}
 # families whose paper tables have a DCKD* row
 DCKD_STAR = {"swinir", "rcan"}
 
@@ -98,6 +103,34 @@ def main():
                 text += "losses:\n" + "".join(f"  - {l.format(st=st, tt=tt) if '{st}' in l else l}\n" for l in losses)
                 text += TRAIN.format(schedule=sched)
                 write(path, text)
+    # SPAN students (NTIRE 2024 ESR winner, 28 channels, 6 SPAB, trained in its training form; the run saves the
+    # merged deploy weights as well) distilled from the official RLFN and IMDN teachers at x4, the challenges' scale
+    span_student = "{network: {type: span, feature_channels: 28, blocks: 6}}"
+    span_taps = "[block_2, block_4, block_6]"
+    for variant in ["scratch", "logits", "fakd", "dckd"]:
+        for teacher, (tpreset, tweights, tt) in SPAN_TEACHERS.items():
+            if variant == "scratch" and teacher != "rlfn":
+                continue   # no teacher: one config
+            tag = "" if variant == "scratch" else f"_{teacher}"
+            path = f"configs/span/span_x4{tag}_{variant}.yaml"
+            needs = ["datasets/DIV2K (./dckd prepare div2k)", "datasets/benchmarks/Set5, Set14"]
+            if variant != "scratch":
+                needs.append(tweights)
+            if "vqgan" in " ".join(LOSSES[variant]):
+                needs.append("weights/vqgan_imagenet_f16_1024/last.ckpt (taming-transformers)")
+            title = (f"SPAN-28 (NTIRE 2024 configuration, training form) x4: {TITLES[variant]}"
+                     + ("" if variant == "scratch" else f"; teacher: the official {teacher.upper()} x4"))
+            text = HEADER.format(title=title, needs="; ".join(needs),
+                                 cmd="train" if variant == "scratch" else "distill", path=path)
+            text += f"name: span_x4{tag}_{variant}\nscale: 4\nseed: 10\n"
+            if variant != "scratch":
+                text += f"teacher: {{preset: {tpreset}, weights: {tweights}}}\n"
+            text += f"student: {span_student}\n"
+            text += DATA.format()
+            text += "losses:\n" + "".join(f"  - {l.format(st=span_taps, tt=tt) if '{st}' in l else l}\n"
+                                          for l in LOSSES[variant])
+            text += TRAIN.format(schedule="constant")
+            write(path, text)
     # RCAN teacher: BasicSR's RCAN training options (Adam 1e-4 halved at 200k, 300k iterations, EMA 0.999)
     for s in FAMILIES["rcan"][5]:
         path = f"configs/rcan/rcan_x{s}_teacher.yaml"
@@ -167,6 +200,25 @@ losses:
   - {{type: dmm, weight: 0.001, encoder: {{type: random, channels: [16, 16, 32, 32, 64]}}, codebook: {{size: 64}}}}
 optimizer: {{lr: 0.001}}
 train: {{iterations: 200, grad_clip: 5, log_every: 20, val_every: 100, save_every: 100}}
+""")
+    write("configs/cpu/cbsd68_span_x4_dckd.yaml", HEADER.format(
+        title="CPU demo (about a minute): DCKD of a small SPAN student (16 ch, 2 blocks, training form) from the "
+              "official RLFN x4 teacher on CBSD68; ends with a model card (README.md) and the deploy weights",
+        needs="../shared/data (CBSD68, Set5, rlfn_x4.pth)", cmd="distill",
+        path="configs/cpu/cbsd68_span_x4_dckd.yaml") + """name: cbsd68_span_x4_dckd
+scale: 4
+seed: 10
+teacher: {preset: rlfn, weights: ../shared/data/weights/rlfn_official/rlfn_x4.pth}
+student: {network: {type: span, feature_channels: 16, blocks: 2}}
+data: {sources: [{type: hr_only, hr: ../shared/data/train/CBSD68, lr_cache: runs/cache/CBSD68_LR}], patch_size: 24, batch_size: 4, workers: 2}
+losses:
+  - {type: l1}
+  - {type: l1, target: teacher}
+  - {type: dcr, weight: 0.1, encoder: {type: random, channels: [16, 16, 32, 32, 64]}, history: {steps: [20]}}
+  - {type: dmm, weight: 0.001, encoder: {type: random, channels: [16, 16, 32, 32, 64]}, codebook: {size: 32}}
+optimizer: {lr: 0.002}
+train: {iterations: 60, grad_clip: 5, log_every: 10, val_every: 30, save_every: 30}
+validation: {sets: [../shared/data/benchmarks/Set5]}
 """)
     for variant in ["scratch", "logits", "dckd"]:
         losses = {"scratch": "[{type: l1}]", "logits": "[{type: l1}, {type: l1, target: teacher}]",
