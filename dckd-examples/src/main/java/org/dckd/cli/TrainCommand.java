@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
         description = {"Train a network from an experiment config: a teacher, or a student from scratch (or with any"
             + " loss terms; 'distill' additionally requires a teacher).",
             "Writes runs/<name>/ (or --out): config.yaml, metrics.csv, validation.csv, losses.png, checkpoints/, best/,"
-                + " results.json."})
+                + " results.json (with the student's efficiency report) and the model card README.md; a"
+                + " reparameterisable student (SPAN) also gets its deploy weights (student_deploy.safetensors)."})
 class TrainCommand implements Callable<Integer> {
 
     @Spec
@@ -71,7 +72,7 @@ class TrainCommand implements Callable<Integer> {
         ExperimentRunner.Result r;
         try (TrainingProgress progress = new TrainingProgress(loaded.config().name(), out)) {
             r = ExperimentRunner.run(loaded, new ExperimentRunner.Options(this.out, overwrite, resume, dev,
-                    requireTeacher()), progress);
+                    requireTeacher(), commandLine()), progress);
         }
         out.printf(Locale.ROOT, "%s: %d iterations in %.1f s; student %,d parameters%n", loaded.config().name(),
                 r.summary().iterations(), r.seconds(), r.studentParameters());
@@ -82,6 +83,15 @@ class TrainCommand implements Callable<Integer> {
         out.println("run folder: " + r.run().root());
         out.flush();
         return 0;
+    }
+
+    /** The command line as the user typed it (its arguments, the command name first, quoted for a POSIX shell where needed). */
+    String commandLine() {
+        StringBuilder b = new StringBuilder("./dckd");
+        for (String arg : spec.commandLine().getParseResult().originalArgs()) {
+            b.append(' ').append(arg.matches("[A-Za-z0-9_./:=,+@%-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'");
+        }
+        return b.toString();
     }
 
     /** {@code dckd distill}: the same, but the config must have a teacher. */

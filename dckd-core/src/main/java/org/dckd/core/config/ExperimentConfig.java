@@ -149,15 +149,18 @@ public record ExperimentConfig(String name, int scale, long seed, NetworkSpec st
      * @param keepCheckpoints newest checkpoints kept besides the best (default
      *     {@link TrainingDefaults#KEEP_CHECKPOINTS}; 0 keeps all)
      * @param gradClip global gradient-norm clip (default {@link TrainingDefaults#GRAD_CLIP}: off)
+     * @param measureRuntime whether the end of the run times the student for its efficiency report (key
+     *     {@code measure_runtime}, default true: a few passes on a small fixed input, seconds; false leaves the
+     *     runtime out of {@code results.json} and the model card, the counts are always there)
      */
     public record TrainConfig(long iterations, int logEvery, int valEvery, int saveEvery, int keepCheckpoints,
-            float gradClip) {
+            float gradClip, boolean measureRuntime) {
         /** Defaults and validation. */
         @JsonCreator
         private static TrainConfig fromJson(@JsonProperty(value = "iterations", required = true) Long iterations,
                 @JsonProperty("log_every") Integer logEvery, @JsonProperty("val_every") Integer valEvery,
                 @JsonProperty("save_every") Integer saveEvery, @JsonProperty("keep_checkpoints") Integer keep,
-                @JsonProperty("grad_clip") Float gradClip) {
+                @JsonProperty("grad_clip") Float gradClip, @JsonProperty("measure_runtime") Boolean measureRuntime) {
             if (iterations <= 0) {
                 throw new IllegalArgumentException("iterations must be > 0, got " + iterations);
             }
@@ -165,7 +168,7 @@ public record ExperimentConfig(String name, int scale, long seed, NetworkSpec st
                     valEvery == null ? TrainingDefaults.VALIDATE_EVERY : valEvery,
                     saveEvery == null ? TrainingDefaults.CHECKPOINT_EVERY : saveEvery,
                     keep == null ? TrainingDefaults.KEEP_CHECKPOINTS : keep,
-                    gradClip == null ? TrainingDefaults.GRAD_CLIP : gradClip);
+                    gradClip == null ? TrainingDefaults.GRAD_CLIP : gradClip, measureRuntime == null || measureRuntime);
             if (c.logEvery <= 0 || c.valEvery <= 0 || c.saveEvery <= 0 || c.keepCheckpoints < 0 || c.gradClip < 0) {
                 throw new IllegalArgumentException("log_every, val_every, save_every must be > 0; keep_checkpoints and"
                         + " grad_clip >= 0");

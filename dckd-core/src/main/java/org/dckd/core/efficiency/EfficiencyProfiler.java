@@ -146,13 +146,13 @@ public final class EfficiencyProfiler {
                 }
                 if (i == 0) {
                     for (int w = 0; w < warmup; w++) {
-                        timedForward(lr, device);
+                        timedForward(network, lr, device);
                     }
                     reset = !device.isGpu() && ProcessMemory.resetPeak();
                 }
                 double best = Double.POSITIVE_INFINITY;
                 for (int r = 0; r < runs; r++) {
-                    best = Math.min(best, timedForward(lr, device));
+                    best = Math.min(best, timedForward(network, lr, device));
                 }
                 Shape s = lr.getShape();
                 results.add(new RuntimeMeasurement.ImageRuntime(name, (int) s.get(3), (int) s.get(2), best));
@@ -170,12 +170,15 @@ public final class EfficiencyProfiler {
         return new RuntimeMeasurement(device.toString(), torchThreads(), warmup, runs, source, results, memory);
     }
 
-    /** One forward pass in ms; its arrays are released afterwards, outside the timed span. */
-    private double timedForward(NDArray lr, Device device) {
+    /**
+     * One forward pass of {@code timed} (the inference form, not necessarily the given network) in ms; its arrays are
+     * released afterwards, outside the timed span.
+     */
+    private static double timedForward(SrNetwork timed, NDArray lr, Device device) {
         try (NDManager scope = lr.getManager().newSubManager()) {
             lr.tempAttach(scope);
             long t0 = System.nanoTime();
-            NDArray out = network.forward(new ParameterStore(scope, false), new NDList(lr), false).singletonOrThrow();
+            NDArray out = timed.forward(new ParameterStore(scope, false), new NDList(lr), false).singletonOrThrow();
             if (device.isGpu()) {
                 out.flatten().get(0).getFloat();   // waits for the device
             }

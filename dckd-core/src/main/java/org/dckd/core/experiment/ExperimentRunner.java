@@ -15,7 +15,9 @@ import org.dckd.nn.DjlRuntime;
  * Runs an experiment config end to end: a new run in a fresh folder, or the continuation of a run from its latest (or
  * a given) checkpoint. Everything that can be checked is checked before the first step: the config, the teacher's
  * checkpoint, the validation folders, the run folder ({@link ExperimentPlan}); the resources of the run are opened
- * and trained by an {@link ExperimentSession}; its results go to {@code results.json} ({@link ResultsFile}).
+ * and trained by an {@link ExperimentSession}; its results go to {@code results.json} ({@link ResultsFile}) and the
+ * model card {@code README.md} ({@link ModelCard}: efficiency, quality next to the teacher's and bicubic's, deploy
+ * weights, the command).
  */
 public final class ExperimentRunner {
 
@@ -34,8 +36,24 @@ public final class ExperimentRunner {
      *     checkpoint folder
      * @param device the device ({@code cpu}, {@code gpu}, {@code gpu:1})
      * @param requireTeacher true for {@code dckd distill}
+     * @param command the command line that runs this (for the model card's "Reproduce"), or {@code null}
      */
-    public record Options(Path out, boolean overwrite, String resume, Device device, boolean requireTeacher) {}
+    public record Options(Path out, boolean overwrite, String resume, Device device, boolean requireTeacher,
+            String command) {
+
+        /**
+         * Options without a command line (a run started from Java).
+         *
+         * @param out the run folder (default {@code runs/<name>})
+         * @param overwrite replace an existing run folder
+         * @param resume {@code null}, {@code "latest"} or a checkpoint folder
+         * @param device the device
+         * @param requireTeacher true for {@code dckd distill}
+         */
+        public Options(Path out, boolean overwrite, String resume, Device device, boolean requireTeacher) {
+            this(out, overwrite, resume, device, requireTeacher, null);
+        }
+    }
 
     /**
      * What a run produced.
@@ -61,7 +79,9 @@ public final class ExperimentRunner {
         ExperimentPlan plan = ExperimentPlan.of(loaded, options);
         try (ExperimentSession session = ExperimentSession.open(plan)) {
             Result result = session.train(hooks);
-            ResultsFile.write(result);
+            ModelCard card = session.modelCard(result);
+            ResultsFile.write(result, card);
+            card.write(result.run(), result);
             return result;
         }
     }

@@ -14,7 +14,8 @@ import org.dckd.nn.ComputeEnvironment;
 
 /**
  * The {@code results.json} of a run: iterations, parameter counts, training time, the best validation score and where
- * it was reached, the compute environment, and the final validation; written atomically (replacing the file of an
+ * it was reached, the compute environment, the final validation and, from the {@link ModelCard}, the student's
+ * efficiency report, the teacher's and bicubic's scores, the deploy weights and the command; written atomically (replacing the file of an
  * earlier segment of the run).
  */
 public final class ResultsFile {
@@ -33,6 +34,18 @@ public final class ResultsFile {
      * @throws IOException if the file cannot be written
      */
     public static void write(ExperimentRunner.Result r) throws IOException {
+        write(r, null);
+    }
+
+    /**
+     * Writes the results of a run into its run folder, with the figures of its model card ({@link ModelCard#addTo}:
+     * {@code efficiency}, {@code reference_validation}, {@code deploy}, {@code command}).
+     *
+     * @param r the result
+     * @param card the model card, or {@code null}
+     * @throws IOException if the file cannot be written
+     */
+    public static void write(ExperimentRunner.Result r, ModelCard card) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("iterations", r.summary().iterations());
         root.put("student_parameters", r.studentParameters());
@@ -46,6 +59,9 @@ public final class ResultsFile {
         ArrayNode arr = root.putArray("final_validation");
         r.summary().lastValidation().forEach(v -> arr.addObject().put("set", v.set()).put("psnr", v.psnr())
                 .put("ssim", v.ssim()).put("iteration", v.iteration()));
+        if (card != null) {
+            card.addTo(root);
+        }
         Path tmp = r.run().resolve(".results.json.tmp");
         JSON.writeValue(tmp.toFile(), root);
         Files.move(tmp, r.run().resolve(NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

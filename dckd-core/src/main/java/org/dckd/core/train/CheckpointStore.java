@@ -28,6 +28,9 @@ import org.dckd.checkpoint.Tensor;
  *   <li>{@code student.safetensors}: the student's weights under the official PyTorch keys (usable with
  *       {@code dckd evaluate --weights});</li>
  *   <li>{@code student_ema.safetensors}: its EMA ({@code params_ema}), when EMA is on;</li>
+ *   <li>{@code student_deploy.safetensors} and {@code student_ema_deploy.safetensors}: the same weights merged into the
+ *       deploy form, when the student is a reparameterisable network in its training form (SPAN; see
+ *       {@link org.dckd.backbones.DeployConversion}); evaluate them with the deploy-form config;</li>
  *   <li>{@code training_state.safetensors}: everything a resumed run needs (weights, EMA, optimizer moments, loss-term
  *       state such as the DCKD history model and codebook, iteration);</li>
  *   <li>{@code training_state.json}: iteration, data position, best validation score, config ({@link CheckpointInfo}).</li>
@@ -53,16 +56,45 @@ public final class CheckpointStore {
         return dir;
     }
 
+    /** The student's weights file in a checkpoint folder. */
+    public static final String STUDENT = "student.safetensors";
+    /** The student EMA's weights file. */
+    public static final String STUDENT_EMA = "student_ema.safetensors";
+    /** The student's weights merged into the deploy form. */
+    public static final String STUDENT_DEPLOY = "student_deploy.safetensors";
+    /** The student EMA's weights merged into the deploy form. */
+    public static final String STUDENT_EMA_DEPLOY = "student_ema_deploy.safetensors";
+
+    /**
+     * The student's weights to save in a checkpoint.
+     *
+     * @param student the student's state dict
+     * @param ema the EMA's state dict, or {@code null}
+     * @param studentDeploy the student's deploy-form state dict, or {@code null} (no deploy form)
+     * @param emaDeploy the EMA's deploy-form state dict, or {@code null}
+     */
+    public record StudentWeights(StateDict student, StateDict ema, StateDict studentDeploy, StateDict emaDeploy) {}
+
     /** A complete checkpoint on disk. */
     public record Saved(Path directory, long iteration) {
         /** The student weights file. */
         public Path studentWeights() {
-            return directory.resolve("student.safetensors");
+            return directory.resolve(STUDENT);
+        }
+
+        /** The student's deploy-form weights file (exists only for a reparameterisable student). */
+        public Path studentDeployWeights() {
+            return directory.resolve(STUDENT_DEPLOY);
+        }
+
+        /** The EMA's deploy-form weights file (may not exist). */
+        public Path emaDeployWeights() {
+            return directory.resolve(STUDENT_EMA_DEPLOY);
         }
 
         /** The EMA weights file (may not exist). */
         public Path emaWeights() {
-            return directory.resolve("student_ema.safetensors");
+            return directory.resolve(STUDENT_EMA);
         }
     }
 
@@ -78,14 +110,36 @@ public final class CheckpointStore {
      */
     public Saved save(long iteration, Map<String, Tensor> trainingState, StateDict student, StateDict ema,
             CheckpointInfo info) throws IOException {
+        return save(iteration, trainingState, new StudentWeights(student, ema, null, null), info);
+    }
+
+    /**
+     * Writes a checkpoint atomically, with the deploy-form weights when given.
+     *
+     * @param iteration the iteration
+     * @param trainingState the full training state
+     * @param weights the student's weights (EMA and deploy forms optional)
+     * @param info the metadata ({@code training_state.json})
+     * @return the written checkpoint
+     */
+    public Saved save(long iteration, Map<String, Tensor> trainingState, StudentWeights weights, CheckpointInfo info)
+            throws IOException {
         Path target = dir.resolve(String.format("iter_%08d", iteration));
         Path partial = dir.resolve(target.getFileName() + ".partial");
         RunDirectory.deleteRecursively(partial);
         Files.createDirectories(partial);
         Map<String, String> meta = Map.of("format", "dckd-checkpoint", "iteration", Long.toString(iteration));
-        Checkpoints.writeSafetensors(student, partial.resolve("student.safetensors"), meta);
-        if (ema != null) {
-            Checkpoints.writeSafetensors(ema, partial.resolve("student_ema.safetensors"), meta);
+        Checkpoints.writeSafetensors(weights.student(), partial.resolve(STUDENT), meta);
+        if (weights.ema() != null) {
+            Checkpoints.writeSafetensors(weights.ema(), partial.resolve(STUDENT_EMA), meta);
+        }
+        Map<String, String> deployMeta = Map.of("format", "pt", "dckd_form", "deploy", "iteration",
+                Long.toString(iteration));
+        if (weights.studentDeploy() != null) {
+            Checkpoints.writeSafetensors(weights.studentDeploy(), partial.resolve(STUDENT_DEPLOY), deployMeta);
+        }
+        if (weights.emaDeploy() != null) {
+            Checkpoints.writeSafetensors(weights.emaDeploy(), partial.resolve(STUDENT_EMA_DEPLOY), deployMeta);
         }
         Checkpoints.writeSafetensors(new StateDict(trainingState, null), partial.resolve("training_state.safetensors"),
                 meta);

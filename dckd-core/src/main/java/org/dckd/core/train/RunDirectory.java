@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The folder of one training run: the resolved config, {@code metrics.csv}, {@code validation.csv},
- * {@code losses.png}, {@code results.json}, {@code best/} and {@code checkpoints/iter_NNNNNNNN/} (see
+ * {@code losses.png}, {@code validation.png}, {@code results.json}, the model card {@value #MODEL_CARD} (and
+ * {@value #DEPLOY_CONFIG} for a reparameterisable student), {@code best/} and {@code checkpoints/iter_NNNNNNNN/} (see
  * {@link CheckpointStore}), marked by a {@value #MARKER} file.
  *
  * <p>What may be replaced, and when (the caller creates the folder only after every check of the run has passed):
@@ -38,12 +39,29 @@ public final class RunDirectory {
     /** The file that marks a folder as a dckd run folder. */
     public static final String MARKER = ".dckd-run";
 
+    /** The run's model card. */
+    public static final String MODEL_CARD = "README.md";
+
+    /**
+     * The first line of a model card dckd wrote: a {@value #MODEL_CARD} without it was written by someone else, so it
+     * is never replaced (and makes the folder foreign).
+     */
+    public static final String MODEL_CARD_MARKER = "<!-- dckd model card: written by dckd at the end of every run"
+            + " segment -->";
+
+    /** The student's backbone config (for {@code dckd evaluate --model}) when it is not a preset. */
+    public static final String STUDENT_CONFIG = "student.yaml";
+
+    /** The deploy-form backbone config of a reparameterisable student (for {@code dckd evaluate --model}). */
+    public static final String DEPLOY_CONFIG = "student_deploy.yaml";
+
     /** What dckd writes at the top of a run folder. */
     private static final Set<String> RUN_ENTRIES = Set.of(MARKER, "config.yaml", "metrics.csv", "validation.csv",
-            "losses.png", "validation.png", "results.json", "checkpoints", "best", "best.partial");
+            "losses.png", "validation.png", "results.json", "checkpoints", "best", "best.partial", MODEL_CARD,
+            STUDENT_CONFIG, DEPLOY_CONFIG);
     /** What dckd writes into {@code best/}. */
-    private static final Set<String> BEST_ENTRIES = Set.of("student.safetensors", "student_ema.safetensors",
-            "iteration.txt");
+    private static final Set<String> BEST_ENTRIES = Set.of(CheckpointStore.STUDENT, CheckpointStore.STUDENT_EMA,
+            CheckpointStore.STUDENT_DEPLOY, CheckpointStore.STUDENT_EMA_DEPLOY, "iteration.txt");
     /** What dckd writes into {@code checkpoints/}. */
     private static final Pattern CHECKPOINT_ENTRY = Pattern.compile("iter_\\d{8,}(\\.partial|\\.old)?");
     /** dckd's temporary files ({@code .results.json.tmp}, {@code .losses.png.tmp.png}, ...). */
@@ -146,7 +164,8 @@ public final class RunDirectory {
         List<String> foreign = new ArrayList<>();
         for (String name : entries(dir)) {
             Path p = dir.resolve(name);
-            if (Files.isSymbolicLink(p) || !(RUN_ENTRIES.contains(name) || TEMPORARY.matcher(name).matches())) {
+            if (Files.isSymbolicLink(p) || !(RUN_ENTRIES.contains(name) || TEMPORARY.matcher(name).matches())
+                    || name.equals(MODEL_CARD) && !isOwnModelCard(p)) {
                 foreign.add(name);
             } else if (name.equals("checkpoints") && Files.isDirectory(p)) {
                 for (String c : entries(p)) {
@@ -163,6 +182,25 @@ public final class RunDirectory {
             }
         }
         return foreign;
+    }
+
+    /**
+     * Whether a file is a model card dckd wrote (it starts with {@link #MODEL_CARD_MARKER}).
+     *
+     * @param file the file
+     * @return true if it exists, is a regular file and starts with the marker
+     * @throws IOException if it cannot be read
+     */
+    public static boolean isOwnModelCard(Path file) throws IOException {
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try (java.io.BufferedReader r = Files.newBufferedReader(file)) {
+            String first = r.readLine();
+            return MODEL_CARD_MARKER.equals(first);
+        } catch (java.nio.charset.MalformedInputException e) {
+            return false;
+        }
     }
 
     private static List<String> entries(Path dir) throws IOException {

@@ -13,6 +13,9 @@ import ai.djl.ndarray.NDManager;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import org.dckd.backbones.DeployConversion;
+import org.dckd.backbones.ReparameterizableConfig;
+import org.dckd.backbones.SrBackbone;
 import org.dckd.checkpoint.StateDict;
 import org.dckd.core.distill.Distiller;
 import org.dckd.core.distill.NonFiniteLossException;
@@ -181,11 +184,27 @@ public final class TrainingLoop {
         CheckpointInfo info = new CheckpointInfo(it, batches.position(), Double.isFinite(bestPsnr) ? bestPsnr : null,
                 bestIteration, config, ComputeEnvironment.current(), trainingSeconds(), lastValidation);
         CheckpointStore store = run.checkpoints();
-        CheckpointStore.Saved saved = store.save(it, distiller.state(), StateDict.of(distiller.student()),
-                distiller.studentEma() == null ? null : StateDict.of(distiller.studentEma()), info);
+        SrBackbone student = distiller.student();
+        SrBackbone ema = distiller.studentEma();
+        boolean deploy = hasDeployForm(student);
+        CheckpointStore.StudentWeights weights = new CheckpointStore.StudentWeights(StateDict.of(student),
+                ema == null ? null : StateDict.of(ema), deploy ? DeployConversion.of(student).stateDict() : null,
+                deploy && ema != null ? DeployConversion.of(ema).stateDict() : null);
+        CheckpointStore.Saved saved = store.save(it, distiller.state(), weights, info);
         store.prune(keepCheckpoints, Set.of(bestIteration));
         hooks.onCheckpoint(saved);
         return saved;
+    }
+
+    /**
+     * Whether checkpoints of this student also hold its deploy-form weights: its config is a
+     * {@link ReparameterizableConfig} in its training form.
+     *
+     * @param student the student
+     * @return true for a reparameterisable training-form student
+     */
+    public static boolean hasDeployForm(SrBackbone student) {
+        return student.config() instanceof ReparameterizableConfig rc && !rc.isDeployForm();
     }
 
     private void copyBest(CheckpointStore.Saved saved) throws IOException {
@@ -193,9 +212,11 @@ public final class TrainingLoop {
         Path partial = run.resolve("best.partial");
         RunDirectory.deleteRecursively(partial);
         Files.createDirectories(partial);
-        Files.copy(saved.studentWeights(), partial.resolve("student.safetensors"));
-        if (Files.exists(saved.emaWeights())) {
-            Files.copy(saved.emaWeights(), partial.resolve("student_ema.safetensors"));
+        Files.copy(saved.studentWeights(), partial.resolve(CheckpointStore.STUDENT));
+        for (Path optional : List.of(saved.emaWeights(), saved.studentDeployWeights(), saved.emaDeployWeights())) {
+            if (Files.exists(optional)) {
+                Files.copy(optional, partial.resolve(optional.getFileName()));
+            }
         }
         Files.writeString(partial.resolve("iteration.txt"), saved.iteration() + "\n");
         RunDirectory.deleteRecursively(best);

@@ -56,6 +56,29 @@ class RunFolderSafetyTest {
     }
 
     @Test
+    void aModelCardSomeoneElseWroteIsNeverReplaced(@TempDir Path dir) throws Exception {
+        Path cfg = experiment(dir);
+        Path out = dir.resolve("run");
+        run(cfg, out, false, null);
+        Path card = out.resolve(RunDirectory.MODEL_CARD);
+        assertTrue(RunDirectory.isOwnModelCard(card), "dckd's card starts with its marker");
+        String own = Files.readString(card);
+        assertTrue(own.contains("## Efficiency") && own.contains("## Quality"), own);
+
+        // dckd's own card is replaced when the run is continued
+        run(cfg, out, false, "latest", "train.iterations=6");
+        assertTrue(Files.readString(card).contains("6 iterations"), Files.readString(card));
+
+        // a README.md the user wrote (no marker) is neither rewritten by a continued run nor deleted by --overwrite
+        Files.writeString(card, "# my notes\n");
+        run(cfg, out, false, "latest", "train.iterations=8");
+        assertEquals("# my notes\n", Files.readString(card));
+        FileAlreadyExistsException e = assertThrows(FileAlreadyExistsException.class, () -> run(cfg, out, true, null));
+        assertTrue(e.getMessage().contains("README.md"), e.getMessage());
+        assertEquals("# my notes\n", Files.readString(card));
+    }
+
+    @Test
     void overwriteNeverDeletesAFolderWithTheUsersFilesNorAFile(@TempDir Path dir) throws Exception {
         Path cfg = experiment(dir);
         Path mine = Files.createDirectories(dir.resolve("mine"));
