@@ -10,6 +10,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
+import org.dckd.nn.ModuleActivation;
 import org.dckd.nn.TorchConv2d;
 
 /**
@@ -35,7 +36,7 @@ final class Hrm extends AbstractBlock {
     }
 
     NDArray apply(ParameterStore ps, NDArray x, boolean training) {
-        return conv(conv1, ps, ai.djl.nn.Activation.relu(conv(conv0, ps, x, training)), training);
+        return conv(conv1, ps, ModuleActivation.relu(conv(conv0, ps, x, training)), training);
     }
 
     private static NDArray conv(Block conv, ParameterStore ps, NDArray x, boolean training) {

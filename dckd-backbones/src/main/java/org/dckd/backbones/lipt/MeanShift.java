@@ -5,6 +5,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 
+import org.dckd.nn.complexity.ComplexityCounter;
+
 /**
  * LIPT's {@code MeanShift}: a fixed 1x1 convolution 3 -> 3 with weight I and bias {@code sign * rgb_range * mean},
  * mean = (0.4488, 0.4371, 0.4040). Its {@code weight} and {@code bias} are parameters without gradient, so they are in
@@ -30,8 +32,11 @@ final class MeanShift extends TorchParameterBlock {
 
     @Override
     NDArray apply(ParameterStore ps, NDArray x, boolean training) {
-        return DiverseBranchBlock.conv(x, value(ps, weight, x, training), value(ps, bias, x, training),
+        NDArray y = DiverseBranchBlock.conv(x, value(ps, weight, x, training), value(ps, bias, x, training),
                 new Shape(0, 0), 1);
+        // the official MeanShift is an nn.Conv2d subclass: the challenge counter reports it as "MeanShift"
+        ComplexityCounter.recordConvolution("MeanShift", weight.getArray().getShape(), y);
+        return y;
     }
 
     @Override

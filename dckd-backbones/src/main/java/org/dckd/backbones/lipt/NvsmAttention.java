@@ -18,6 +18,7 @@ import ai.djl.util.PairList;
 
 import org.dckd.nn.Roll;
 import org.dckd.nn.TorchConv2d;
+import org.dckd.nn.complexity.ComplexityCounter;
 
 /**
  * LIPT's non-volatile sparse masking self-attention {@code NVSM_SA} over non-overlapping windows.
@@ -97,7 +98,9 @@ final class NvsmAttention extends AbstractBlock {
                 long c2 = half / 2;
                 NDArray q = tokens.get(new NDIndex(":, :, :{}", c2));
                 v = tokens.get(new NDIndex(":, :, {}:", c2));
-                atn = q.matMul(q.transpose(0, 2, 1)).softmax(-1);
+                NDArray keys = q.transpose(0, 2, 1);
+                ComplexityCounter.recordMatMul(q, keys);
+                atn = q.matMul(keys).softmax(-1);
             } else {
                 atn = previous.get(idx);
                 v = toWindows(part, ws);
@@ -105,6 +108,7 @@ final class NvsmAttention extends AbstractBlock {
             if (taps != null) {
                 taps.put(prefix + "atn" + idx, atn);
             }
+            ComplexityCounter.recordMatMul(atn, v);
             NDArray y = fromWindows(atn.matMul(v), ws, n, h, w);
             if (shifted) {
                 y = Roll.roll(y, ws / 2, 2, ws / 2, 3);

@@ -46,6 +46,7 @@ public final class ComplexityCounter implements AutoCloseable {
     private long convCalls;
     private long convOutputElements;
     private final Map<String, Long> activationElements = new TreeMap<>();
+    private final Map<String, Long> convSubtypeMacs = new TreeMap<>();
     private long batchNormFlops;
     private long linearMacs;
     private long bilinearOutputElements;
@@ -117,7 +118,7 @@ public final class ComplexityCounter implements AutoCloseable {
     /** The sums so far. */
     public OperationCounts counts() {
         return new OperationCounts(convMacs, convCalls, convOutputElements, activationElements, batchNormFlops,
-                linearMacs, bilinearOutputElements, matMulMacs);
+                linearMacs, bilinearOutputElements, matMulMacs, convSubtypeMacs);
     }
 
     /** Closes the scope: later reports on this thread are no longer counted here. Idempotent. */
@@ -155,6 +156,31 @@ public final class ComplexityCounter implements AutoCloseable {
         c.convMacs += perPixel * pixels;
         c.convCalls++;
         c.convOutputElements += out.size();
+    }
+
+    /**
+     * Reports one call of a convolution that is not a DJL block (a functional convolution, e.g. with fixed weights):
+     * {@code numel(weight) * N * Ho * Wo} MACs, one conv, {@code numel(output)} activations, as
+     * {@link #recordConvolution(Convolution, NDArray)}.
+     *
+     * @param moduleType the official module's class name if it is a {@code Conv2d} subclass the official counter
+     *     reports under its own name (LIPT's {@code MeanShift}); {@code null} or {@code "Conv2d"} for a plain one
+     * @param weightShape the weight's shape {@code (out, in/groups, kh, kw)}
+     * @param output its output
+     */
+    public static void recordConvolution(String moduleType, Shape weightShape, NDArray output) {
+        ComplexityCounter c = active();
+        if (c == null) {
+            return;
+        }
+        Shape out = output.getShape();
+        long macs = weightShape.size() * (out.size() / out.get(1));
+        c.convMacs += macs;
+        c.convCalls++;
+        c.convOutputElements += out.size();
+        if (moduleType != null && !"Conv2d".equals(moduleType)) {
+            c.convSubtypeMacs.merge(moduleType, macs, Long::sum);
+        }
     }
 
     /**

@@ -37,6 +37,8 @@ import java.util.TreeMap;
  * @param linearMacs multiply-accumulates of all linear-layer calls
  * @param bilinearOutputElements output elements of all bilinear resizes
  * @param matMulMacs multiply-accumulates of all matrix products (attention)
+ * @param convMacsBySubtype the part of {@code convMacs} from convolution subclasses the official counter reports under
+ *     their own class name (LIPT's {@code MeanShift}); empty for most networks
  */
 public record OperationCounts(
         long convMacs,
@@ -46,11 +48,13 @@ public record OperationCounts(
         long batchNormFlops,
         long linearMacs,
         long bilinearOutputElements,
-        long matMulMacs) {
+        long matMulMacs,
+        Map<String, Long> convMacsBySubtype) {
 
     /** Copies the map (sorted by name, unmodifiable). */
     public OperationCounts {
         activationModuleElements = java.util.Collections.unmodifiableMap(new TreeMap<>(activationModuleElements));
+        convMacsBySubtype = java.util.Collections.unmodifiableMap(new TreeMap<>(convMacsBySubtype));
     }
 
     /** FLOPs by the NTIRE 2022 convention ({@code get_model_flops}; see the class comment). */
@@ -82,9 +86,11 @@ public record OperationCounts(
      */
     public Map<String, Long> flopsByModuleType() {
         Map<String, Long> out = new LinkedHashMap<>();
-        if (convCalls > 0) {
-            out.put("Conv2d", convMacs);
+        long plain = convMacs - convMacsBySubtype.values().stream().mapToLong(Long::longValue).sum();
+        if (plain > 0) {
+            out.put("Conv2d", plain);
         }
+        out.putAll(convMacsBySubtype);
         out.putAll(activationModuleElements);
         if (batchNormFlops > 0) {
             out.put("BatchNorm2d", batchNormFlops);
