@@ -120,4 +120,18 @@ public abstract class SrBackbone extends AbstractBlock implements SrNetwork {
         int s = scale();
         return new Shape[] {new Shape(in.get(0), 3, in.get(2) * s, in.get(3) * s)};
     }
+
+    /**
+     * Checks that {@code x} is an {@code (N, 3, H, W)} batch, naming the network in the error.
+     *
+     * @param network the network's name, for the message
+     * @param x the input
+     * @throws IllegalArgumentException if it is not
+     */
+    protected static void requireRgbBatch(String network, NDArray x) {
+        Shape s = x.getShape();
+        if (s.dimension() != 4 || s.get(1) != 3) {
+            throw new IllegalArgumentException(network + " expects an (N, 3, H, W) input, got " + s);
+        }
+    }
 }

@@ -115,6 +115,6 @@ public final class Imdn extends BlockChainNetwork {
 
     @Override
     protected void checkInput(NDArray x) {
-        ImdnBaseline.checkInput("IMDN", x);
+        requireRgbBatch("IMDN", x);
     }
 }

@@ -99,14 +99,6 @@ public final class ImdnBaseline extends BlockChainNetwork {
 
     @Override
     protected void checkInput(NDArray x) {
-        checkInput("IMDN baseline", x);
-    }
-
-    /** Checks for an {@code (N, 3, H, W)} input. */
-    static void checkInput(String network, NDArray x) {
-        Shape s = x.getShape();
-        if (s.dimension() != 4 || s.get(1) != 3) {
-            throw new IllegalArgumentException(network + " expects an (N, 3, H, W) input, got " + s);
-        }
+        requireRgbBatch("IMDN baseline", x);
     }
 }

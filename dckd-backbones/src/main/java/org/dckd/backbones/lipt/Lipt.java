@@ -142,10 +142,8 @@ public final class Lipt extends SrBackbone {
 
     private NDArray forward(ParameterStore ps, NDArray x, boolean training, Map<String, NDArray> taps,
             Map<String, NDArray> modules) {
+        requireRgbBatch("LIPT", x);
         Shape s = x.getShape();
-        if (s.dimension() != 4 || s.get(1) != 3) {
-            throw new IllegalArgumentException("LIPT expects an (N, 3, H, W) input, got " + s);
-        }
         long h = s.get(2);
         long w = s.get(3);
         int m = config.paddingMultiple();

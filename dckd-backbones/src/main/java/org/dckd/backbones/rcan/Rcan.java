@@ -129,10 +129,7 @@ public final class Rcan extends SrBackbone {
      */
     @Override
     protected NDArray run(ParameterStore ps, NDArray x, boolean training, Map<String, NDArray> taps) {
-        Shape s = x.getShape();
-        if (s.dimension() != 4 || s.get(1) != 3) {
-            throw new IllegalArgumentException("RCAN expects an (N, 3, H, W) input, got " + s);
-        }
+        requireRgbBatch("RCAN", x);
         NDManager owner = x.getManager();
         try (NDManager scope = owner.newSubManager()) {
             x.tempAttach(scope);

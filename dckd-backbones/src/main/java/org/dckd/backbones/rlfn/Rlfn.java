@@ -107,10 +107,8 @@ public final class Rlfn extends BlockChainNetwork {
 
     @Override
     protected void checkInput(NDArray x) {
+        requireRgbBatch("RLFN", x);
         Shape s = x.getShape();
-        if (s.dimension() != 4 || s.get(1) != 3) {
-            throw new IllegalArgumentException("RLFN expects an (N, 3, H, W) input, got " + s);
-        }
         if (s.get(2) < minInputSize() || s.get(3) < minInputSize()) {
             throw new IllegalArgumentException("RLFN needs inputs of at least " + minInputSize() + "x"
                     + minInputSize() + " (ESA pooling), got " + s.get(2) + "x" + s.get(3));

@@ -154,10 +154,7 @@ public final class Span extends SrBackbone {
 
     @Override
     protected NDArray run(ParameterStore ps, NDArray x, boolean training, Map<String, NDArray> taps) {
-        Shape s = x.getShape();
-        if (s.dimension() != 4 || s.get(1) != 3) {
-            throw new IllegalArgumentException("SPAN expects an (N, 3, H, W) input, got " + s);
-        }
+        requireRgbBatch("SPAN", x);
         NDManager owner = x.getManager();
         try (NDManager scope = owner.newSubManager()) {
             x.tempAttach(scope);
