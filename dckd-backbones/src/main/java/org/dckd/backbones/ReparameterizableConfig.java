@@ -24,4 +24,15 @@ public interface ReparameterizableConfig extends BackboneConfig {
 
     /** Whether this config builds the deploy form. */
     boolean isDeployForm();
+
+    /**
+     * Whether the official code's evaluation mode runs the training form through the merged convolutions (SPAN's
+     * {@code Conv3XC} calls only its {@code eval_conv} in {@code eval()}: true) or through every branch (LIPT's
+     * {@code DiverseBranchBlock} with {@code deploy=False}: false). The efficiency counts of a training-form network
+     * follow it ({@link DeployConversion#inferenceForm}), as the challenges' counter, which runs the network in
+     * {@code eval()}, does.
+     *
+     * @return true if the training form is evaluated merged
+     */
+    boolean evaluatesMerged();
 }

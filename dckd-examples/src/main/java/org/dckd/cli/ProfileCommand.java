@@ -47,10 +47,10 @@ final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--scale", required = true, description = "Upscaling factor.")
     int scale;
 
-    @Option(names = "--size", defaultValue = "256", paramLabel = "PX",
-            description = "Side of the counting input, and of the random runtime input without --data "
-                    + "(default: ${DEFAULT-VALUE}, the challenges').")
-    int size;
+    @Option(names = "--size", defaultValue = "256", paramLabel = "PX|HxW",
+            description = "The counting input, and the random runtime input without --data: a side, or HEIGHTxWIDTH "
+                    + "such as 180x320 (the LR of a 1280x720 output at x4) (default: ${DEFAULT-VALUE}, the challenges').")
+    String size;
 
     @Option(names = "--data", paramLabel = "DIR",
             description = "Time the LR images of this folder (or of its LR_bicubic/X<scale>) instead of a random input.")
@@ -62,6 +62,12 @@ final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "3",
             description = "Timed runs per input, the fastest counts (default: ${DEFAULT-VALUE}).")
     int runs;
+
+    @Option(names = "--deploy-form",
+            description = "Count and time a reparameterisable training-form network (SPAN, LIPT) in its merged deploy "
+                    + "form, as its deploy weights run. Default: as the official eval mode runs it (SPAN merged, LIPT "
+                    + "with every branch).")
+    boolean deployForm;
 
     @Option(names = "--no-runtime", description = "Only count (no runtime or memory measurement).")
     boolean noRuntime;
@@ -76,9 +82,7 @@ final class ProfileCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         ai.djl.Device dev = device.device();   // checked before anything is read or written
-        if (size < 1) {
-            throw new IllegalArgumentException("--size must be positive, got " + size);
-        }
+        int[] hw = parseSize(size);
         OutputLocations.of("--json", json).input("--data", data).input("--weights", weights)
                 .input("--model", BackboneLoader.configFile(model)).check();
         BenchReport.checkWritable(json, force);
@@ -88,8 +92,8 @@ final class ProfileCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager(dev)) {
             SrBackbone net = BackboneLoader.build(config, weights, manager);
             EfficiencyProfiler.Builder builder = EfficiencyProfiler.builder().setNetwork(net).optModelName(model)
-                    .optWeights(weights == null ? null : weights.toString()).optCountSize(size, size)
-                    .optRuntimeSize(size).optWarmup(warmup).optRuns(runs).optMeasureRuntime(!noRuntime);
+                    .optWeights(weights == null ? null : weights.toString()).optCountSize(hw[0], hw[1])
+                    .optRuntimeSize(hw[0], hw[1]).optDeployForm(deployForm).optWarmup(warmup).optRuns(runs).optMeasureRuntime(!noRuntime);
             if (images != null) {
                 builder.optRuntimeImages(images, data.toString());
             }
@@ -102,5 +106,21 @@ final class ProfileCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** {@code "256"} or {@code "180x320"} as {height, width}. */
+    static int[] parseSize(String value) {
+        String[] parts = value.trim().toLowerCase(java.util.Locale.ROOT).split("x", -1);
+        try {
+            int h = Integer.parseInt(parts[0].trim());
+            int w = parts.length == 2 ? Integer.parseInt(parts[1].trim()) : h;
+            if (parts.length <= 2 && h >= 1 && w >= 1) {
+                return new int[] {h, w};
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--size must be a positive side such as 256 or HEIGHTxWIDTH such as "
+                + "180x320, got '" + value + "'");
     }
 }

@@ -111,8 +111,9 @@ final class ReparameterizeCommand implements Callable<Integer> {
             stdout.printf(Locale.ROOT, "%s: training form %,d parameters -> deploy form %,d parameters (%d merged "
                     + "convolutions)%n", weights, deploy.trainingParameters(), deploy.deployParameters(),
                     Reparameterization.blocks(training).size());
-            stdout.printf(Locale.ROOT, "check on a probe input: max |y_train - y_deploy| / max |y_train| = %.3g%n",
-                    deploy.probeDifference());
+            stdout.printf(Locale.ROOT, "check on probe inputs: every merged convolution within %.3g of its branches' "
+                    + "max |y|; whole network max |y_train - y_deploy| / max |y_train| = %.3g%n",
+                    deploy.blockDifference(), deploy.probeDifference());
             CopyOption[] options = force ? new CopyOption[] {StandardCopyOption.REPLACE_EXISTING} : new CopyOption[0];
             if (format.equals("pth")) {
                 Checkpoints.writePth(deploy.stateDict(), out, options);

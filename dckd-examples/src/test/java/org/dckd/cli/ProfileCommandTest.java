@@ -84,4 +84,27 @@ class ProfileCommandTest {
         assertFalse(root.has("runtime"), root.toString());
         assertFalse(r.out().contains("runtime"), r.out());
     }
+
+    /**
+     * LIPT's training form is counted as its official eval mode runs it, every DiverseBranchBlock branch
+     * ({@code lipt_tiny_train}: 40,519,139,328 FLOPs, 260 convolutions), and with {@code --deploy-form} as its merged
+     * weights run ({@code lipt_tiny_deploy} at 180x320: 16,021,071,360 FLOPs, 68 convolutions), with the training
+     * form's parameters; figures of {@code golden_esr/efficiency.json}.
+     */
+    @Test
+    void liptIsCountedWithItsBranchesOrInItsDeployFormOnARectangularInput() throws Exception {
+        CliRun branches = CliRun.of("profile", "--model", "lipt_tiny", "--scale", "4", "--no-runtime");
+        assertEquals(0, branches.status(), branches.err());
+        assertTrue(branches.out().contains("40,519,139,328"), branches.out());
+
+        CliRun merged = CliRun.of("profile", "--model", "lipt_tiny", "--scale", "4", "--size", "180x320",
+                "--deploy-form", "--no-runtime");
+        assertEquals(0, merged.status(), merged.err());
+        assertTrue(merged.out().contains("1x3x180x320") && merged.out().contains("16,021,071,360")
+                && merged.out().contains("701,064"), merged.out());
+
+        CliRun bad = CliRun.of("profile", "--model", "lipt_tiny", "--scale", "4", "--size", "180x0", "--no-runtime");
+        assertEquals(1, bad.status());
+        assertTrue(bad.err().contains("--size") && bad.err().contains("180x0"), bad.err());
+    }
 }

@@ -7,6 +7,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 
 import org.dckd.checkpoint.Tensor;
+import org.dckd.nn.complexity.ComplexityCounter;
 import org.dckd.nn.reparam.BatchNormStatistics;
 
 /**
@@ -66,7 +67,9 @@ final class BatchNormParameters {
             mean = TorchParameterBlock.value(ps, runningMean, x, false).reshape(1, channels, 1, 1);
             var = TorchParameterBlock.value(ps, runningVar, x, false).reshape(1, channels, 1, 1);
         }
-        return x.sub(mean).div(var.add(EPSILON).sqrt()).mul(g).add(b);
+        NDArray y = x.sub(mean).div(var.add(EPSILON).sqrt()).mul(g).add(b);
+        ComplexityCounter.recordBatchNorm(true, y);   // an affine nn.BatchNorm2d module in the official code
+        return y;
     }
 
     /**

@@ -11,6 +11,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 
 import org.dckd.checkpoint.Tensor;
+import org.dckd.nn.complexity.ComplexityCounter;
 import org.dckd.nn.reparam.ConvKernel;
 
 /**
@@ -109,19 +110,29 @@ public final class DiverseBranchBlock extends PlainConvolutionBlock {
 
     @Override
     NDArray apply(ParameterStore ps, NDArray x, boolean training) {
-        NDArray out = originBn.apply(ps, conv(x, value(ps, originWeight, x, training), null, PAD_ONE, 1), training);
-        out = out.add(pointBn.apply(ps, conv(x, value(ps, pointWeight, x, training), null, ZERO, 1), training));
+        // what the challenge counter sees (README section 1 of golden_esr): the five nn.Conv2d modules (one of them the
+        // IdentityBasedConv1x1 subclass, reported under its own name) and the six BatchNorm2d modules; the RepSRB
+        // branches run F.conv2d, which it does not see, and the average pool is not counted
+        NDArray out = originBn.apply(ps, countedConv(x, value(ps, originWeight, x, training), PAD_ONE, null), training);
+        out = out.add(pointBn.apply(ps, countedConv(x, value(ps, pointWeight, x, training), ZERO, null), training));
         NDArray avg = padWithResponse(ps, avgPadBn,
-                avgPadBn.apply(ps, conv(x, value(ps, avgWeight, x, training), null, ZERO, 1), training), training);
+                avgPadBn.apply(ps, countedConv(x, value(ps, avgWeight, x, training), ZERO, null), training), training);
         avg = Pool.avgPool2d(avg, new Shape(K, K), ONE, ZERO, false, true);
         out = out.add(avgBn.apply(ps, avg, training));
         NDArray identity = x.getManager().create(ConvKernel.identity(inChannels, 1).weightValues(),
                 new Shape(inChannels, inChannels, 1, 1));
-        NDArray kxk = padWithResponse(ps, idPadBn, idPadBn.apply(ps,
-                conv(x, value(ps, idWeight, x, training).add(identity), null, ZERO, 1), training), training);
-        out = out.add(kxkBn.apply(ps, conv(kxk, value(ps, kxkWeight, x, training), null, ZERO, 1), training));
+        NDArray kxk = padWithResponse(ps, idPadBn, idPadBn.apply(ps, countedConv(x,
+                value(ps, idWeight, x, training).add(identity), ZERO, "IdentityBasedConv1x1"), training), training);
+        out = out.add(kxkBn.apply(ps, countedConv(kxk, value(ps, kxkWeight, x, training), ZERO, null), training));
         out = out.add(sobelX.apply(ps, x, training));
         return out.add(sobelY.apply(ps, x, training));
+    }
+
+    /** A bias-free convolution of one of the official {@code nn.Conv2d} modules, reported to an open counter. */
+    private static NDArray countedConv(NDArray x, NDArray weight, Shape padding, String moduleType) {
+        NDArray y = conv(x, weight, null, padding, 1);
+        ComplexityCounter.recordConvolution(moduleType, weight.getShape(), y);
+        return y;
     }
 
     /**

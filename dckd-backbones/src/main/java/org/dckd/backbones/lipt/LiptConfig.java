@@ -193,6 +193,12 @@ public record LiptConfig(
         return deploy;
     }
 
+    /** false: the official {@code DiverseBranchBlock} runs its six branches until {@code switch_to_deploy()}. */
+    @Override
+    public boolean evaluatesMerged() {
+        return false;
+    }
+
     /**
      * A builder holding this config's values.
      *

@@ -6,6 +6,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 
 import org.dckd.checkpoint.Tensor;
+import org.dckd.nn.complexity.ComplexityCounter;
 import org.dckd.nn.reparam.ConvKernel;
 
 /**
@@ -36,6 +37,7 @@ final class ProjectInput extends PlainConvolutionBlock {
     NDArray apply(ParameterStore ps, NDArray x, boolean training) {
         NDArray y = DiverseBranchBlock.conv(x, value(ps, weight, x, training), value(ps, bias, x, training),
                 new Shape(0, 0), 1);
+        ComplexityCounter.recordConvolution(null, weight.getArray().getShape(), y);
         return bn.apply(ps, y, training);
     }
 

@@ -157,6 +157,12 @@ public record SpanConfig(
         return deploy;
     }
 
+    /** true: the official {@code Conv3XC} calls only its merged {@code eval_conv} in {@code eval()}. */
+    @Override
+    public boolean evaluatesMerged() {
+        return true;
+    }
+
     /**
      * A builder holding this config's values.
      *

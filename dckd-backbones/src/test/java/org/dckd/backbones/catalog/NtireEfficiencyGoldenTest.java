@@ -46,8 +46,7 @@ import org.junit.jupiter.api.TestFactory;
  *
  * <p>Data-driven: each row of the JSON is either the same network as a preset ({@link #PRESET_OF_ROW}, then all its
  * figures are checked) or listed in {@link #AWAITING_BACKBONE} with the reason; a row in neither fails, so a new golden
- * row cannot be skipped silently. When SPAN exists, move its rows from {@link #AWAITING_BACKBONE} to
- * {@link #PRESET_OF_ROW}.
+ * row cannot be skipped silently. Every row of the file is mapped at present.
  */
 class NtireEfficiencyGoldenTest {
 
@@ -68,7 +67,8 @@ class NtireEfficiencyGoldenTest {
             Map.entry("span_official_train_form_ch48", "span_ch48"),
             Map.entry("lipt_tiny_deploy", "lipt_tiny_deploy"),                // at 256x256 and at 180x320
             Map.entry("lipt_small_deploy", "lipt_small_deploy"),
-            Map.entry("lipt_small12_deploy", "lipt_small12_deploy"));         // lightx2.yml with m_elan 12
+            Map.entry("lipt_small12_deploy", "lipt_small12_deploy"),          // lightx2.yml with m_elan 12
+            Map.entry("lipt_tiny_train", "lipt_tiny"));                       // every branch, as eval() runs it
 
     /**
      * The trainable-parameter figure of these rows is not compared, with the reason: the NTIRE 2024 SPAN inference
@@ -80,12 +80,19 @@ class NtireEfficiencyGoldenTest {
             "ntire2024_team38_span_ch28", "team38 froze eval_conv (15,308 trainable of 150,688)",
             "ntire2024_team39_spantiny_ch26", "team39 froze eval_conv (14,010 trainable of 130,828)");
 
-    private static final String LIPT_NOT_COUNTED = "LIPT training form (issue 13): its DiverseBranchBlock branches "
-            + "(functional convolutions, BatchNorms, the IdentityBasedConv1x1 type) are not reported to the counter yet";
+    /** Rows whose network the library does not count (yet), with what is missing: none at present. */
+    static final Map<String, String> AWAITING_BACKBONE = Map.of();
 
-    /** Rows whose network the library does not count (yet), with what is missing. */
-    static final Map<String, String> AWAITING_BACKBONE = Map.of(
-            "lipt_tiny_train", LIPT_NOT_COUNTED);
+    /**
+     * Convolution module types that the golden script left out of its derived {@code conv_macs} (and so out of
+     * {@code fvcore_equivalent_G}, which it computes from {@code conv_macs}), though the challenge counter counts them
+     * in {@code flops}, {@code activations} and {@code num_conv}. Shown by the {@code lipt_tiny_train} row's own
+     * arithmetic: {@code conv_macs} 37,725,732,864 = {@code Conv2d} 37,715,705,856 + {@code MeanShift} 10,027,008,
+     * without {@code IdentityBasedConv1x1}'s 1,811,939,328. The library counts every convolution call in
+     * {@link OperationCounts#convMacs()}, so these two derived figures are compared less that type's MACs; every
+     * figure the challenge counter itself produces is compared as it is.
+     */
+    static final java.util.Set<String> OUTSIDE_GOLDEN_CONV_MACS = java.util.Set.of("IdentityBasedConv1x1");
 
     /** Counts per preset and input size: rlfn_ntire serves three rows and the published tables. */
     private static final Map<String, Measured> CACHE = new ConcurrentHashMap<>();
@@ -114,7 +121,8 @@ class NtireEfficiencyGoldenTest {
                     default -> Backbones.preset(preset, scale).build();
                 };
                 net.initialize(m);
-                // counted as it runs for inference (a training-form SPAN merged, as the official eval mode runs it)
+                // counted as the official eval mode runs it: a training-form SPAN merged, a training-form LIPT with
+                // every DiverseBranchBlock branch
                 SrBackbone counted = DeployConversion.inferenceForm(net, m);
                 OperationCounts c = ComplexityCounter.countForward(counted, m, new Shape(1, 3, height, width));
                 return new Measured(net.parameterCount(), TorchModule.trainableParameterCount(net), c);
@@ -158,6 +166,8 @@ class NtireEfficiencyGoldenTest {
         Map<String, Long> byType = new LinkedHashMap<>();
         row.get("flops_by_module_type").fields().forEachRemaining(e -> byType.put(e.getKey(), e.getValue().asLong()));
         String id = row.get("id").asText();
+        long outsideConvMacs = OUTSIDE_GOLDEN_CONV_MACS.stream()
+                .mapToLong(t -> c.convMacsBySubtype().getOrDefault(t, 0L)).sum();
         assertAll(id,
                 () -> assertEquals(row.get("params").asLong(), m.params(), "params"),
                 () -> {
@@ -169,14 +179,14 @@ class NtireEfficiencyGoldenTest {
                 () -> assertEquals(row.get("activations").asLong(), c.activations(), "activations"),
                 () -> assertEquals(row.get("num_conv").asLong(), c.numConv(), "num_conv"),
                 () -> assertEquals(byType, c.flopsByModuleType(), "flops_by_module_type"),
-                () -> assertEquals(row.get("conv_macs").asLong(), c.convMacs(), "conv_macs"),
+                () -> assertEquals(row.get("conv_macs").asLong(), c.convMacs() - outsideConvMacs, "conv_macs"),
                 () -> assertEquals(row.get("bilinear_out_elems").asLong(), c.bilinearOutputElements(),
                         "bilinear_out_elems"),
                 () -> assertEquals(row.get("matmul_macs").asLong(), c.matMulMacs(), "matmul_macs"),
                 () -> assertEquals(0, row.get("fvcore_equivalent_G").decimalValue()
-                        .compareTo(giga(c.fvcoreEquivalentFlops(), 8)),
+                        .compareTo(giga(c.fvcoreEquivalentFlops() - outsideConvMacs, 8)),
                         "fvcore_equivalent_G " + row.get("fvcore_equivalent_G") + " vs "
-                                + c.fvcoreEquivalentFlops()));
+                                + (c.fvcoreEquivalentFlops() - outsideConvMacs)));
     }
 
     /** {@code n / 10^9}, rounded half-up to {@code decimals}. */

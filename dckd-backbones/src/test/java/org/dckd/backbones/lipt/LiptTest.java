@@ -85,6 +85,29 @@ class LiptTest {
     }
 
     /**
+     * The deploy conversion of a LIPT-Tiny at its random initialisation succeeds: every merged convolution reproduces
+     * its branches (to float32 rounding, about 3e-7 of max |y|; enforced at 1e-4), while the whole networks may
+     * differ far more on a noise probe, because the unscaled attention {@code softmax(q q^T)} of a random network is
+     * peaked enough that rounding flips near-tied weights. Measured on this project's machine for engine seeds 0-11:
+     * merges 4.5e-7 to 7.9e-7, whole networks 6.5e-7 to 0.0185 (seed 1) and 6.0e-4 (seed 11); before the check was
+     * made per block, those two failed the conversion, and with it the checkpoint of a LIPT student's run. Seed 1 is
+     * used here; what the whole network gives under it depends on the CPU's kernels, so only the merges are asserted.
+     */
+    @Test
+    void theDeployConversionOfARandomLiptChecksEveryMergeNotTheChaoticWholeNetwork() {
+        ai.djl.engine.Engine.getInstance().setRandomSeed(1);
+        try (NDManager m = NDManager.newBaseManager()) {
+            org.dckd.backbones.SrBackbone net = LiptConfig.tiny(4).build();
+            net.initialize(m);
+            org.dckd.backbones.DeployConversion d = org.dckd.backbones.DeployConversion.of(net);
+            assertTrue(d.blockDifference() < 1e-5, "block merges: " + d.blockDifference());
+            assertTrue(Double.isFinite(d.probeDifference()), "whole network: " + d.probeDifference());
+            System.out.printf(java.util.Locale.ROOT, "LIPT-Tiny random init: merges within %.3g, whole network %.3g "
+                    + "of max |y|%n", d.blockDifference(), d.probeDifference());
+        }
+    }
+
+    /**
      * A training pass normalises with the batch statistics and updates the running ones as PyTorch does: starting
      * from mean 0 / variance 1, {@code running_mean = 0.1 * batch mean}; the normalised output has mean 0 per channel.
      */

@@ -280,6 +280,7 @@ class SpanTest {
             DeployConversion d = DeployConversion.of(initialised(config, m));
             assertEquals(config.deployForm(), d.config());
             assertTrue(d.probeDifference() < FORM_TOLERANCE, "probe " + d.probeDifference());
+            assertTrue(d.blockDifference() < FORM_TOLERANCE, "blocks " + d.blockDifference());
             assertEquals(initialised(config.deployForm(), m).parameterCount(), d.deployParameters());
             assertTrue(d.trainingParameters() > d.deployParameters());
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -58,9 +58,11 @@ public final class EfficiencyProfiler {
     private final int countHeight;
     private final int countWidth;
     private final boolean measureRuntime;
+    private final boolean deployForm;
     private final List<Path> runtimeImages;
     private final String runtimeSource;
-    private final int runtimeSize;
+    private final int runtimeHeight;
+    private final int runtimeWidth;
     private final int warmup;
     private final int runs;
 
@@ -71,9 +73,11 @@ public final class EfficiencyProfiler {
         countHeight = b.countHeight;
         countWidth = b.countWidth;
         measureRuntime = b.measureRuntime;
+        deployForm = b.deployForm;
         runtimeImages = b.runtimeImages == null ? null : List.copyOf(b.runtimeImages);
         runtimeSource = b.runtimeSource;
-        runtimeSize = b.runtimeSize > 0 ? b.runtimeSize : Math.max(countHeight, countWidth);
+        runtimeHeight = b.runtimeHeight > 0 ? b.runtimeHeight : countHeight;
+        runtimeWidth = b.runtimeWidth > 0 ? b.runtimeWidth : countWidth;
         warmup = b.warmup;
         runs = b.runs;
     }
@@ -116,9 +120,10 @@ public final class EfficiencyProfiler {
             throw new IllegalArgumentException("counting input " + countHeight + "x" + countWidth + " is smaller than "
                     + "the network's minimum side " + network.minInputSize());
         }
-        // counted and timed as it runs for inference: a reparameterisable network's training form merged, as the
-        // official eval mode runs it; the parameters are the given network's (PyTorch's count)
-        SrNetwork inference = network instanceof SrBackbone b ? DeployConversion.inferenceForm(b, manager) : network;
+        // counted and timed as the official eval mode runs it (a SPAN training form merged, a LIPT training form with
+        // its branches), or as its deploy weights run if asked; the parameters are the given network's (PyTorch's)
+        SrNetwork inference = !(network instanceof SrBackbone b) ? network
+                : deployForm ? DeployConversion.deployedForm(b, manager) : DeployConversion.inferenceForm(b, manager);
         OperationCounts counts = ComplexityCounter.countForward(inference, manager,
                 new Shape(1, 3, countHeight, countWidth));
         RuntimeMeasurement runtime = measureRuntime ? measureRuntime(inference, manager) : null;
@@ -165,7 +170,7 @@ public final class EfficiencyProfiler {
                         reset ? "peak since the timed passes began, incl. the JVM and the weights"
                                 : "lifetime peak of the process (the peak could not be reset)");
         String source = files == null
-                ? String.format(Locale.ROOT, "random %dx%d", runtimeSize, runtimeSize)
+                ? String.format(Locale.ROOT, "random %dx%d", runtimeHeight, runtimeWidth)
                 : runtimeSource != null ? runtimeSource : files.size() + " files";
         return new RuntimeMeasurement(device.toString(), torchThreads(), warmup, runs, source, results, memory);
     }
@@ -187,14 +192,14 @@ public final class EfficiencyProfiler {
     }
 
     private NDArray randomInput(NDManager manager) {
-        int n = 3 * runtimeSize * runtimeSize;
+        int n = 3 * runtimeHeight * runtimeWidth;
         float[] values = new float[n];
-        Random random = new Random(runtimeSize);
+        Random random = new Random(runtimeHeight == runtimeWidth ? runtimeHeight : 31L * runtimeHeight + runtimeWidth);
         float range = network.inputRange();
         for (int i = 0; i < n; i++) {
             values[i] = random.nextFloat() * range;
         }
-        return manager.create(values, new Shape(1, 3, runtimeSize, runtimeSize));
+        return manager.create(values, new Shape(1, 3, runtimeHeight, runtimeWidth));
     }
 
     private NDArray imageInput(NDManager manager, Image image) {
@@ -215,9 +220,11 @@ public final class EfficiencyProfiler {
         private int countHeight = DEFAULT_SIZE;
         private int countWidth = DEFAULT_SIZE;
         private boolean measureRuntime = true;
+        private boolean deployForm;
         private List<Path> runtimeImages;
         private String runtimeSource;
-        private int runtimeSize;
+        private int runtimeHeight;
+        private int runtimeWidth;
         private int warmup = DEFAULT_WARMUP;
         private int runs = DEFAULT_RUNS;
 
@@ -281,6 +288,19 @@ public final class EfficiencyProfiler {
         }
 
         /**
+         * Sets whether to count and time a reparameterisable training-form network in its deploy form, as its deploy
+         * weights run (default false: as the official evaluation mode runs it, {@code DeployConversion#inferenceForm},
+         * which for LIPT is every branch). The parameter figures stay those of the given network.
+         *
+         * @param value true for the deploy form
+         * @return this builder
+         */
+        public Builder optDeployForm(boolean value) {
+            deployForm = value;
+            return this;
+        }
+
+        /**
          * Times these LR images (batch 1, one after another) instead of one random input.
          *
          * @param images the image files (see {@link EfficiencyProfiler#lrImages})
@@ -300,7 +320,20 @@ public final class EfficiencyProfiler {
          * @return this builder
          */
         public Builder optRuntimeSize(int value) {
-            runtimeSize = value;
+            return optRuntimeSize(value, value);
+        }
+
+        /**
+         * Sets the random runtime input {@code (1, 3, height, width)} when no images are given (default: the counting
+         * size), e.g. 180x320, the LR of a 1280x720 output at x4 that latency papers time.
+         *
+         * @param height at least 1
+         * @param width at least 1
+         * @return this builder
+         */
+        public Builder optRuntimeSize(int height, int width) {
+            runtimeHeight = height;
+            runtimeWidth = width;
             return this;
         }
 
@@ -342,9 +375,10 @@ public final class EfficiencyProfiler {
                 throw new IllegalArgumentException("efficiency profiler: the counting size must be positive, got "
                         + countHeight + "x" + countWidth);
             }
-            if (runtimeSize < 0 || warmup < 0 || runs < 1) {
+            if (runtimeHeight < 0 || runtimeWidth < 0 || warmup < 0 || runs < 1) {
                 throw new IllegalArgumentException("efficiency profiler: runtime size must be positive, warm-up at "
-                        + "least 0 and runs at least 1, got " + runtimeSize + ", " + warmup + ", " + runs);
+                        + "least 0 and runs at least 1, got " + runtimeHeight + "x" + runtimeWidth + ", " + warmup
+                        + ", " + runs);
             }
             if (runtimeImages != null && runtimeImages.isEmpty()) {
                 throw new IllegalArgumentException("efficiency profiler: the runtime image list is empty");

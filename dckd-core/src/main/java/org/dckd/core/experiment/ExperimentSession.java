@@ -158,7 +158,8 @@ public final class ExperimentSession implements AutoCloseable {
         try (NDManager scope = manager.newSubManager()) {
             efficiency = EfficiencyProfiler.builder().setNetwork(student).optModelName(cfg.name() + " student")
                     .optWeights(Files.isRegularFile(best) ? display(best) : null)
-                    .optMeasureRuntime(cfg.train().measureRuntime()).optRuntimeSize(RUNTIME_SIZE).build()
+                    .optMeasureRuntime(cfg.train().measureRuntime()).optRuntimeSize(RUNTIME_SIZE)
+                    .optDeployForm(true).build()
                     .profile(scope);
         }
         List<double[]> teacher = null;
