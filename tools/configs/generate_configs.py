@@ -185,7 +185,7 @@ def main():
         cmd="distill", path="configs/cpu/procedural_x2_dckd.yaml") + """name: procedural_x2_dckd
 scale: 2
 seed: 10
-teacher: {network: {type: rlfn, feature_channels: 32, blocks: 4, input_range: 1}, weights: runs/procedural_x2_teacher/best/student_ema.safetensors}
+teacher: {network: {type: rlfn, feature_channels: 32, blocks: 4, input_range: 1}, weights: runs/procedural_x2_teacher/checkpoints/iter_00000600/student_ema.safetensors}
 student: {network: {type: rlfn, feature_channels: 24, blocks: 3, esa_channels: 16, input_range: 1}}
 data: {type: procedural, images: 24, size: 256, patch: 32, batch_size: 8}
 """ + random_encoder_dckd(100, 64) + """optimizer: {lr: 0.002}
@@ -234,7 +234,7 @@ train: {{iterations: 200, grad_clip: 5, log_every: 20, val_every: 100, save_ever
         cmd="distill", path="configs/cpu/procedural_x2_lipt_dckd.yaml") + """name: procedural_x2_lipt_dckd
 scale: 2
 seed: 10
-teacher: {network: {type: rlfn, feature_channels: 32, blocks: 4, input_range: 1}, weights: runs/procedural_x2_teacher/best/student_ema.safetensors}
+teacher: {network: {type: rlfn, feature_channels: 32, blocks: 4, input_range: 1}, weights: runs/procedural_x2_teacher/checkpoints/iter_00000600/student_ema.safetensors}
 student: {network: {type: lipt, channels: 8, m_elan: 2}}
 data: {type: procedural, images: 24, size: 256, patch: 32, batch_size: 8}
 losses:

@@ -79,8 +79,8 @@ final class BatchNormParameters {
     NDArray zeroResponse(ParameterStore ps, NDArray like, boolean training) {
         NDArray g = TorchParameterBlock.value(ps, weight, like, training).stopGradient();
         NDArray b = TorchParameterBlock.value(ps, bias, like, training).stopGradient();
-        NDArray m = runningMean.getArray();
-        NDArray v = runningVar.getArray();
+        NDArray m = TorchParameterBlock.value(ps, runningMean, like, false);
+        NDArray v = TorchParameterBlock.value(ps, runningVar, like, false);
         return b.sub(m.mul(g).div(v.add(EPSILON).sqrt())).reshape(1, channels, 1, 1);
     }
 
