@@ -109,7 +109,7 @@ public record DeployConversion(ReparameterizableConfig config, StateDict stateDi
     }
 
     /** {@code max |branches(x) - merged(x)| / max |branches(x)|} on a random probe of the block's input. */
-    private static double blockDifference(ReparameterizableBlock block, NDManager scope, ParameterStore ps,
+    static double blockDifference(ReparameterizableBlock block, NDManager scope, ParameterStore ps,
             java.util.Random random) {
         if (!(block instanceof Block b)) {
             throw new IllegalStateException(block.getClass().getName() + " is a ReparameterizableBlock but not a "
