@@ -1,5 +1,8 @@
 package org.dckd.nn;
 
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 import ai.djl.ndarray.NDArray;
@@ -28,11 +31,29 @@ public final class IntermediateScope {
      * @return the result, owned by {@code input}'s manager
      */
     public static NDArray apply(NDArray input, UnaryOperator<NDArray> computation) {
+        return apply(input, computation::apply, List::of);
+    }
+
+    /**
+     * Applies {@code computation} to {@code input} and keeps the arrays {@code kept} names of its result (e.g. an
+     * output and the attention maps a later call reuses); every other array created from {@code input} during the call
+     * is closed afterwards.
+     *
+     * @param input the input (temporarily moved to a sub-manager of its manager, then returned to it)
+     * @param computation the computation
+     * @param kept the arrays of the result to keep, which end up in {@code input}'s manager
+     * @param <T> the result type
+     * @return the result
+     */
+    public static <T> T apply(NDArray input, Function<NDArray, T> computation,
+            Function<T, ? extends Collection<NDArray>> kept) {
         NDManager owner = input.getManager();
         try (NDManager scope = owner.newSubManager()) {
             input.tempAttach(scope);
-            NDArray out = computation.apply(input);
-            out.attach(owner);
+            T out = computation.apply(input);
+            for (NDArray a : kept.apply(out)) {
+                a.attach(owner);
+            }
             return out;
         }
     }

@@ -58,6 +58,8 @@ public final class DiverseBranchBlock extends PlainConvolutionBlock {
     private final BatchNormParameters kxkBn;
     private final Sobel sobelX;
     private final Sobel sobelY;
+    /** The identity that {@code IdentityBasedConv1x1} adds to its weight, {@code [in, in, 1, 1]}. */
+    private final float[] identityValues;
 
     /**
      * A new, uninitialised block.
@@ -73,6 +75,7 @@ public final class DiverseBranchBlock extends PlainConvolutionBlock {
         }
         this.inChannels = inChannels;
         this.outChannels = outChannels;
+        identityValues = ConvKernel.identity(inChannels, 1).weightValues();
         double b3 = 1 / Math.sqrt(inChannels * 9.0);
         double b1 = 1 / Math.sqrt(inChannels);
         originWeight = parameter("dbb_origin.conv.weight", new Shape(outChannels, inChannels, K, K), uniform(b3), true);
@@ -119,8 +122,7 @@ public final class DiverseBranchBlock extends PlainConvolutionBlock {
                 avgPadBn.apply(ps, countedConv(x, value(ps, avgWeight, x, training), ZERO, null), training), training);
         avg = Pool.avgPool2d(avg, new Shape(K, K), ONE, ZERO, false, true);
         out = out.add(avgBn.apply(ps, avg, training));
-        NDArray identity = x.getManager().create(ConvKernel.identity(inChannels, 1).weightValues(),
-                new Shape(inChannels, inChannels, 1, 1));
+        NDArray identity = x.getManager().create(identityValues, new Shape(inChannels, inChannels, 1, 1));
         NDArray kxk = padWithResponse(ps, idPadBn, idPadBn.apply(ps, countedConv(x,
                 value(ps, idWeight, x, training).add(identity), ZERO, "IdentityBasedConv1x1"), training), training);
         out = out.add(kxkBn.apply(ps, countedConv(kxk, value(ps, kxkWeight, x, training), ZERO, null), training));

@@ -103,24 +103,17 @@ final class LiptBlock extends AbstractBlock {
         return release ? IntermediateScope.apply(x, module) : module.apply(x);
     }
 
-    /** The attention module, released as {@link IntermediateScope} does, keeping its output and attention maps. */
+    /** The attention module, released as {@link #released} is, keeping its output and attention maps. */
     private static NvsmAttention.Result attend(NvsmAttention module, ParameterStore ps, NDArray x, List<NDArray> atn,
             boolean training, Map<String, NDArray> taps, String prefix, boolean release) {
         if (!release) {
             return module.apply(ps, x, atn, training, taps, prefix);
         }
-        NDManager parent = x.getManager();
-        try (NDManager scope = parent.newSubManager()) {
-            x.tempAttach(scope);
-            NvsmAttention.Result r = module.apply(ps, x, atn, training, taps, prefix);
-            r.y().attach(parent);
-            for (NDArray a : r.attention()) {
-                if (atn == null || !atn.contains(a)) {
-                    a.attach(parent);
-                }
-            }
-            return r;
-        }
+        return IntermediateScope.apply(x, in -> module.apply(ps, in, atn, training, taps, prefix), r -> {
+            List<NDArray> keep = new ArrayList<>(r.attention());
+            keep.add(r.y());
+            return keep;
+        });
     }
 
     long runningStatisticsCount() {

@@ -14,6 +14,7 @@ import ai.djl.util.PairList;
 
 import org.dckd.checkpoint.BufferOwner;
 import org.dckd.checkpoint.Tensor;
+import org.dckd.nn.ParameterValues;
 
 /**
  * A block whose tensors are its own parameters, registered under their dotted PyTorch names relative to the block
@@ -48,17 +49,9 @@ abstract class TorchParameterBlock extends AbstractBlock implements BufferOwner 
         return buffers;
     }
 
-    /**
-     * The value of a parameter for this pass, as a view owned by the manager of {@code like} (the pass's input).
-     * Arithmetic on a parameter's own array would create its result in the model's manager, where it would stay
-     * until the model is closed (2,688 arrays per LIPT-Tiny forward before this view); arrays derived from the view
-     * are released with the pass.
-     */
+    /** The value of a parameter for this pass, owned by the pass ({@link ParameterValues}). */
     static NDArray value(ParameterStore ps, Parameter p, NDArray like, boolean training) {
-        NDArray v = ps.getValue(p, like.getDevice(), training);
-        NDArray view = v.reshape(v.getShape());
-        view.attach(like.getManager());
-        return view;
+        return ParameterValues.of(ps, p, like, training);
     }
 
     /** A uniform initialiser in {@code [-bound, bound]} (PyTorch's default convolution initialisation). */

@@ -194,7 +194,7 @@ public final class EfficiencyProfiler {
     private NDArray randomInput(NDManager manager) {
         int n = 3 * runtimeHeight * runtimeWidth;
         float[] values = new float[n];
-        Random random = new Random(runtimeHeight == runtimeWidth ? runtimeHeight : 31L * runtimeHeight + runtimeWidth);
+        Random random = new Random(31L * runtimeHeight + runtimeWidth);
         float range = network.inputRange();
         for (int i = 0; i < n; i++) {
             values[i] = random.nextFloat() * range;

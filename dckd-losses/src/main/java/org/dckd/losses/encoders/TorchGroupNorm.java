@@ -8,6 +8,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
+import org.dckd.nn.ParameterValues;
+
 /**
  * PyTorch's {@code nn.GroupNorm(num_groups, num_channels, eps, affine=True)} on NCHW input: the channels are split into
  * {@code groups} groups, each group of each sample is normalised by its own mean and biased variance, then scaled and
@@ -62,8 +64,8 @@ public final class TorchGroupNorm extends AbstractBlock {
         NDArray centered = grouped.sub(grouped.mean(new int[] {2}, true));
         NDArray variance = centered.square().mean(new int[] {2}, true);
         NDArray normalised = centered.div(variance.add(eps).sqrt()).reshape(shape);
-        NDArray w = ps.getValue(weight, x.getDevice(), training).reshape(1, channels, 1, 1);
-        NDArray b = ps.getValue(bias, x.getDevice(), training).reshape(1, channels, 1, 1);
+        NDArray w = ParameterValues.of(ps, weight, x, training).reshape(1, channels, 1, 1);
+        NDArray b = ParameterValues.of(ps, bias, x, training).reshape(1, channels, 1, 1);
         return normalised.mul(w).add(b);
     }
 
